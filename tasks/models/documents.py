@@ -1,0 +1,82 @@
+"""Policy documents as issued and imported."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PolicyDocumentQuerySet:
+        """Documents of the user's region and below, or holding a task the user may see."""
+        from accounts.models import Role
+        from regions.models import Region
+        from tasks.models.ledger import Task
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        visible_tasks = Task.objects.visible_to(user).filter(document=OuterRef("pk"))
+        if user.role in (Role.OFFICE, Role.LEADER) and user.region_id:
+            scope = Region.objects.subtree(user.region).values("pk")
+            return self.filter(Q(region__in=scope) | Exists(visible_tasks))
+        return self.filter(Exists(visible_tasks))
+
+
+class PolicyDocument(models.Model):
+    """A policy document (key-task list, plan, minutes...) whose tasks the ledger tracks."""
+
+    class Kind(models.TextChoices):
+        KEY_TASKS = "key_tasks", _("Key-task list")
+        IMPLEMENTATION_PLAN = "plan", _("Implementation or pilot plan")
+        MEETING_MINUTES = "minutes", _("Meeting minutes or requirements")
+        BULLETIN = "bulletin", _("Bulletin")
+        NOTICE = "notice", _("Notice or letter")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=300)
+    doc_number = models.CharField(_("document number"), max_length=64, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="documents"
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    # Relative deadlines ("6月底前") resolve against this year.
+    base_year = models.PositiveSmallIntegerField(_("base year"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    original_file = models.FileField(_("original file"), upload_to="documents/%Y/", blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    text = models.TextField(_("extracted text"), blank=True)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PolicyDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy document")
+        verbose_name_plural = _("policy documents")
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "checksum"], name="document_unique_checksum_per_region"),
+        ]
+        indexes = [
+            # Recognising a re-import by its 文号 within a region.
+            models.Index(fields=["region", "doc_number"], name="document_region_number_idx"),
+            # The document list, newest first.
+            models.Index(fields=["-issued_on", "-created_at"], name="document_issued_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.doc_number}）" if self.doc_number else self.title

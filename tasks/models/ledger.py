@@ -1,0 +1,235 @@
+"""Reform tasks and what a document says about them: assignees, deadlines and targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PENDING_VERIFICATION = "pending_verification", _("Pending verification")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:
+        """The tasks this user may see. Every page, export and API endpoint starts here.
+
+        Office staff and leaders: tasks of documents issued in their region or below, and tasks
+        assigned to a department of their region or below. Liaisons: tasks assigned to their
+        department. Anyone else: nothing.
+        """
+        from accounts.models import Role
+        from regions.models import Region
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role in (Role.OFFICE, Role.LEADER) and user.region_id:
+            scope = Region.objects.subtree(user.region).values("pk")
+            assigned_in_scope = Assignment.objects.filter(
+                task=OuterRef("pk"), department__region__in=scope
+            )
+            return self.filter(Q(document__region__in=scope) | Exists(assigned_in_scope))
+        if user.role == Role.LIAISON and user.department_id:
+            return self.filter(
+                Exists(Assignment.objects.filter(task=OuterRef("pk"), department_id=user.department_id))
+            )
+        return self.none()
+
+
+class Task(models.Model):
+    """One task of a policy document, at its place in the document's outline."""
+
+    document = models.ForeignKey(
+        "tasks.PolicyDocument", verbose_name=_("document"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Order within the document; also how a re-import recognises the same task.
+    position = models.PositiveIntegerField(_("position"))
+    label = models.CharField(_("label as printed"), max_length=32, blank=True)
+    outline_path = models.JSONField(_("outline path"), default=list, blank=True)
+    section = models.CharField(_("section"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=32, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Optimistic locking: every save increments it; a save based on an older value is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="task_unique_position"),
+            models.CheckConstraint(name="task_progress_percent", condition=Q(progress__lte=100)),
+            models.CheckConstraint(name="task_version_positive", condition=Q(version__gte=1)),
+        ]
+        indexes = [
+            # Task list filtered by status (dashboard counts, "in progress" lists).
+            models.Index(fields=["status"], name="task_status_idx"),
+            # Task list filtered by section/area within a document.
+            models.Index(fields=["document", "section"], name="task_document_section_idx"),
+        ]
+
+    def __str__(self) -> str:
+        head = self.text[:40]
+        return f"{self.label} {head}" if self.label else head
+
+
+class Assignment(models.Model):
+    """A department's responsibility for a task."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        CO_LEAD = "co_lead", _("Co-lead")
+        COOPERATING = "cooperating", _("Cooperating")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    text_as_written = models.CharField(_("as written"), max_length=200, blank=True)
+    # Set when the assignment comes from a collective name ("各县（区）人民政府").
+    collective_text = models.CharField(_("collective assignee"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["task", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="assignment_unique_department"),
+        ]
+        indexes = [
+            # A liaison's task list and visible_to(): tasks of one department, by role.
+            models.Index(fields=["department", "role"], name="assignment_department_role_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.get_role_display()}"
+
+
+class Deadline(models.Model):
+    """A time limit of a task, as written and, where the text allows, as a date."""
+
+    class Kind(models.TextChoices):
+        DATE = "date", _("Date")
+        ONGOING = "ongoing", _("Ongoing")
+        RECURRING = "recurring", _("Recurring")
+        RELATIVE = "relative", _("Relative, unresolved")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="deadlines")
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.CharField(_("as written"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    # An extension keeps the deadline as first set on record.
+    original_due_on = models.DateField(_("original due date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["task", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="deadline_date_kind_has_date",
+                condition=Q(kind="date", due_on__isnull=False) | (~Q(kind="date") & Q(due_on__isnull=True)),
+            ),
+        ]
+        indexes = [
+            # Overdue and due-soon scans: deadlines by date.
+            models.Index(fields=["due_on"], name="deadline_due_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Target(models.Model):
+    """A quantitative goal: metric, comparator, value and unit, with what has been achieved."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = ">=", _("at least")
+        AT_MOST = "<=", _("at most")
+        EQUAL = "=", _("equal to")
+        RANGE = "range", _("within a range")
+        CHANGE = "change", _("change")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="targets")
+    text = models.CharField(_("as written"), max_length=300)
+    metric = models.CharField(_("metric"), max_length=200, blank=True)
+    comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    # Upper bound when the comparator is a range.
+    value_max = models.DecimalField(_("upper bound"), max_digits=16, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=32, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
+    latest_actual = models.DecimalField(
+        _("latest actual"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    # Derived from comparator, value and latest actual on every save; stored so lists can filter on it.
+    attained = models.BooleanField(_("attained"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["task", "pk"]
+        indexes = [
+            # "Targets not attained" filter and the dashboard's attainment figures.
+            models.Index(fields=["attained"], name="target_attained_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def compute_attained(self) -> bool | None:
+        """Whether the latest actual meets the target; None when it cannot be judged."""
+        if self.latest_actual is None or self.value is None:
+            return None
+        actual, value = Decimal(self.latest_actual), Decimal(self.value)
+        if self.comparator == self.Comparator.AT_LEAST:
+            return actual >= value
+        if self.comparator == self.Comparator.AT_MOST:
+            return actual <= value
+        if self.comparator == self.Comparator.EQUAL:
+            return actual == value
+        if self.comparator == self.Comparator.RANGE and self.value_max is not None:
+            return value <= actual <= Decimal(self.value_max)
+        if self.comparator == self.Comparator.CHANGE and self.baseline is not None:
+            # "由60元提高到86元" or "下降到…": reached when the actual has moved as far as the target.
+            if value >= self.baseline:
+                return actual >= value
+            return actual <= value
+        return None
+
+    def save(self, *args, **kwargs) -> None:
+        self.attained = self.compute_attained()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "attained"}
+        super().save(*args, **kwargs)

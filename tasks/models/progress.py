@@ -1,0 +1,96 @@
+"""What departments report: progress updates (append-only) and their evidence files."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models.ledger import TaskStatus
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a record that is kept as written."""
+
+
+class ProgressUpdate(models.Model):
+    """A progress report on a task; never edited or deleted once written."""
+
+    task = models.ForeignKey(
+        "tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=32, choices=TaskStatus.choices)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    narrative = models.TextField(_("narrative"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="progress_update_percent", condition=Q(percent__lte=100)),
+        ]
+        indexes = [
+            # A task's progress timeline, newest first, and "latest progress" per task.
+            models.Index(fields=["task", "-created_at"], name="progress_task_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.percent}%"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("progress updates are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("progress updates are append-only")
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # Random names: the original name is kept in the row, never used on disk.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file (佐证材料) attached to a progress update."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["update", "pk"]
+        indexes = [
+            # Finding a file already uploaded (same content) and verifying backups.
+            models.Index(fields=["sha256"], name="evidence_sha256_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
