@@ -86,8 +86,7 @@ def find_python():
     sys.exit(
         "[dev] This portal needs Python %d.%d or newer (Django 6), and none was found.\n"
         "      Install Python 3.12+ (python.org, your package manager or pyenv), or point\n"
-        "      PORTAL_PYTHON at one: PORTAL_PYTHON=/path/to/python3.12 python3 dev.py run"
-        % MIN_VERSION
+        "      PORTAL_PYTHON at one: PORTAL_PYTHON=/path/to/python3.12 python3 dev.py run" % MIN_VERSION
     )
 
 

@@ -167,11 +167,11 @@ class DepartmentAlias(models.Model):
     def __str__(self) -> str:
         return self.alias
 
+    def save(self, *args, **kwargs) -> None:
+        self.region_id = self.department.region_id
+        super().save(*args, **kwargs)
+
     def natural_key(self) -> tuple[str, str]:
         return (self.region.code, self.alias)
 
     natural_key.dependencies = ["regions.region", "regions.department"]
-
-    def save(self, *args, **kwargs) -> None:
-        self.region_id = self.department.region_id
-        super().save(*args, **kwargs)

@@ -17,7 +17,9 @@ class TaskChange(models.Model):
         EXTENSION = "extension", _("Deadline extended")
         IMPORTED = "imported", _("Imported")
 
-    task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="changes")
+    task = models.ForeignKey(
+        "tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="changes"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),

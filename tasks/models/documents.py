@@ -69,7 +69,9 @@ class PolicyDocument(models.Model):
         verbose_name_plural = _("policy documents")
         ordering = ["-issued_on", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "checksum"], name="document_unique_checksum_per_region"),
+            models.UniqueConstraint(
+                fields=["region", "checksum"], name="document_unique_checksum_per_region"
+            ),
         ]
         indexes = [
             # Recognising a re-import by its 文号 within a region.

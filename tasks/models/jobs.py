@@ -33,9 +33,14 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
     )
-    tasks = models.ManyToManyField("tasks.Task", verbose_name=_("tasks in digest"), blank=True, related_name="+")
+    tasks = models.ManyToManyField(
+        "tasks.Task", verbose_name=_("tasks in digest"), blank=True, related_name="+"
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     sent_on = models.DateField(_("sent on"))

@@ -34,9 +34,7 @@ class TaskQuerySet(models.QuerySet):
             return self
         if user.role in (Role.OFFICE, Role.LEADER) and user.region_id:
             scope = Region.objects.subtree(user.region).values("pk")
-            assigned_in_scope = Assignment.objects.filter(
-                task=OuterRef("pk"), department__region__in=scope
-            )
+            assigned_in_scope = Assignment.objects.filter(task=OuterRef("pk"), department__region__in=scope)
             return self.filter(Q(document__region__in=scope) | Exists(assigned_in_scope))
         if user.role == Role.LIAISON and user.department_id:
             return self.filter(
@@ -105,7 +103,9 @@ class Assignment(models.Model):
         CO_LEAD = "co_lead", _("Co-lead")
         COOPERATING = "cooperating", _("Cooperating")
 
-    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments")
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments"
+    )
     department = models.ForeignKey(
         "regions.Department",
         verbose_name=_("department"),
@@ -208,6 +208,12 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def save(self, *args, **kwargs) -> None:
+        self.attained = self.compute_attained()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "attained"}
+        super().save(*args, **kwargs)
+
     def compute_attained(self) -> bool | None:
         """Whether the latest actual meets the target; None when it cannot be judged."""
         if self.latest_actual is None or self.value is None:
@@ -227,9 +233,3 @@ class Target(models.Model):
                 return actual >= value
             return actual <= value
         return None
-
-    def save(self, *args, **kwargs) -> None:
-        self.attained = self.compute_attained()
-        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "attained"}
-        super().save(*args, **kwargs)
