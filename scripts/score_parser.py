@@ -1,0 +1,167 @@
+#!/usr/bin/env python
+"""Score tasks.parsing against the gold annotations in fixtures/seeds/gold/.
+
+Matching follows fixtures/seeds/README.md: a predicted task matches a gold task by
+number + path (first_chars breaks ties between repeated labels), otherwise by its
+first characters. Leads are compared as sets of names (whitespace removed, full-width
+folded); deadline phrases as multisets of text per matched task; targets likewise, both
+exactly and with a fuzzy phrase match (similarity >= 0.8 or containment), since phrase
+boundaries of goals are a judgement call.
+
+Usage: .venv/bin/python scripts/score_parser.py [--verbose]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from difflib import SequenceMatcher
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tasks.parsing import parse_document  # noqa: E402
+from tasks.parsing.normalize import fold  # noqa: E402
+
+SEEDS = ROOT / "fixtures" / "seeds"
+
+
+def norm(text: str | None) -> str:
+    return "".join(fold(text or "").split())
+
+
+def f1(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+    p = tp / npred if npred else 1.0
+    r = tp / ngold if ngold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def match_tasks(gold: list[dict], pred: list) -> list[tuple[dict, object]]:
+    used: set[int] = set()
+    pairs: list[tuple[dict, object]] = []
+    unmatched = []
+    for g in gold:
+        key = (norm(g["number"]), tuple(norm(x) for x in g["path"]))
+        fc = norm(g["first_chars"])
+        cands = [
+            i
+            for i, t in enumerate(pred)
+            if i not in used
+            and (norm(t.number), tuple(norm(x) for x in t.path)) == key
+            and g["number"] is not None
+        ]
+        if cands:
+            best = next((i for i in cands if norm(pred[i].text).startswith(fc)), cands[0])
+            used.add(best)
+            pairs.append((g, pred[best]))
+        else:
+            unmatched.append(g)
+    for g in unmatched:
+        fc = norm(g["first_chars"])
+        for i, t in enumerate(pred):
+            if i not in used and fc and norm(t.text).startswith(fc):
+                used.add(i)
+                pairs.append((g, t))
+                break
+    return pairs
+
+
+def multiset_tp(gold: list[str], pred: list[str]) -> int:
+    return sum((Counter(map(norm, gold)) & Counter(map(norm, pred))).values())
+
+
+def fuzzy_tp(gold: list[str], pred: list[str]) -> int:
+    left = [norm(p) for p in pred]
+    tp = 0
+    for g in map(norm, gold):
+        for i, p in enumerate(left):
+            if p is None:
+                continue
+            if (
+                p == g
+                or SequenceMatcher(None, g, p).ratio() >= 0.8
+                or (min(len(g), len(p)) >= 6 and (g in p or p in g))
+            ):
+                left[i] = None
+                tp += 1
+                break
+    return tp
+
+
+def main() -> int:
+    verbose = "--verbose" in sys.argv
+    totals = Counter()
+    header_ok = header_n = 0
+    resolved: dict[str, Counter] = {}
+    print(
+        f"{'document':28} {'tasks P/R/F1':>20} {'lead acc':>9} {'deadline P/R/F1':>20} {'target P/R/F1 (fuzzy)':>24} {'exact F1':>8}"
+    )
+    for gold_path in sorted((SEEDS / "gold").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        doc = parse_document((SEEDS / gold["doc"]).read_bytes(), gold["doc"])
+        for field in ("title", "doc_number", "issuer", "issued_on", "region"):
+            got = doc.to_dict()[field]
+            header_n += 1
+            header_ok += norm(got) == norm(gold[field])
+            if verbose and norm(got) != norm(gold[field]):
+                print(f"  header {field}: got {got!r} want {gold[field]!r}")
+        pairs = match_tasks(gold["tasks"], doc.tasks)
+        c = Counter(tasks_tp=len(pairs), tasks_pred=len(doc.tasks), tasks_gold=len(gold["tasks"]))
+        for g, t in pairs:
+            lead_ok = {norm(x) for x in g["lead"]} == {norm(a.text) for a in t.lead}
+            c["lead_ok"] += lead_ok
+            pd = [d.text for d in t.deadlines]
+            c["dl_tp"] += multiset_tp(g["deadlines"], pd)
+            c["dl_pred"] += len(pd)
+            c["dl_gold"] += len(g["deadlines"])
+            pt = [x.text for x in t.targets]
+            c["tg_tp"] += fuzzy_tp(g["targets"], pt)
+            c["tg_exact"] += multiset_tp(g["targets"], pt)
+            c["tg_pred"] += len(pt)
+            c["tg_gold"] += len(g["targets"])
+            for d in t.deadlines:
+                if norm(d.text) in map(norm, g["deadlines"]):
+                    resolved.setdefault(f"{gold['doc'][:3]} {d.text}", Counter())[str(d.date)] += 1
+            if verbose and (
+                not lead_ok
+                or Counter(map(norm, g["deadlines"])) != Counter(map(norm, pd))
+                or fuzzy_tp(g["targets"], pt) != max(len(pt), len(g["targets"]))
+            ):
+                print(f"  {g['number']} {g['path']}: lead {[a.text for a in t.lead]} want {g['lead']}")
+                print(f"      deadlines {pd} want {g['deadlines']}")
+                print(f"      targets {pt}\n         want {g['targets']}")
+        if verbose:
+            matched = {id(t) for _, t in pairs}
+            for t in doc.tasks:
+                if id(t) not in matched:
+                    print(f"  extra: {t.number} {t.path} {t.text[:30]!r}")
+            got = {id(g) for g, _ in pairs}
+            for g in gold["tasks"]:
+                if id(g) not in got:
+                    print(f"  missed: {g['number']} {g['path']} {g['first_chars']!r}")
+        totals.update(c)
+        _row(gold["doc"][:28], c)
+    _row("OVERALL", totals)
+    print(f"header fields correct: {header_ok}/{header_n}")
+    print("deadline resolutions (phrase -> date: count):")
+    for key in sorted(resolved):
+        print(f"  {key} -> " + ", ".join(f"{d}: {n}" for d, n in resolved[key].items()))
+    return 0
+
+
+def _row(name: str, c: Counter) -> None:
+    tp, tr, tf = f1(c["tasks_tp"], c["tasks_pred"], c["tasks_gold"])
+    lead = c["lead_ok"] / c["tasks_tp"] if c["tasks_tp"] else 0.0
+    dp, dr, df = f1(c["dl_tp"], c["dl_pred"], c["dl_gold"])
+    gp, gr, gf = f1(c["tg_tp"], c["tg_pred"], c["tg_gold"])
+    _, _, ef = f1(c["tg_exact"], c["tg_pred"], c["tg_gold"])
+    print(
+        f"{name:28} {tp:6.3f}/{tr:5.3f}/{tf:5.3f} {lead:9.3f} {dp:6.3f}/{dr:5.3f}/{df:5.3f} "
+        f"{gp:8.3f}/{gr:5.3f}/{gf:5.3f}   {ef:8.3f}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

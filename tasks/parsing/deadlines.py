@@ -1,0 +1,203 @@
+"""Time limits: kept as written, resolved to a date against the document's year where possible."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Deadline
+from .normalize import cn_to_int, fold
+
+_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_RELYEAR = r"(今年|本年|当年|明年|次年|下一年|来年)"
+_BEFORE = r"(?:前|之前|以前|为止)"
+# "完成" belongs to the phrase only when it closes it ("2018年7月底前完成" in a table cell).
+_DONE = r"(?:\s*完成(?=$|[,.。;:!?，；：)）\s]))?"
+_CLAUSE_START = r"(?:(?<=^)|(?<=[,.。;:!?、\s(“\"]))"
+
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # 2017年4月—2018年12月 / 2018—2020年
+    (
+        "range",
+        re.compile(
+            r"(?:(\d{4})\s*年\s*)(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?\s*[—\-~至到－–]+\s*(?:(\d{4})\s*年\s*)?"
+            r"(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?(?:\s*(?:底|末))?(?:\s*" + _BEFORE + r")?"
+        ),
+    ),
+    (
+        "yrange",
+        re.compile(r"(\d{4})\s*年?\s*[—\-~至到－–]+\s*(\d{4})\s*年(?:\s*(?:底|末))?(?:\s*" + _BEFORE + r")?"),
+    ),
+    # 2023年6月30日前, 从今年4月1日起
+    (
+        "day",
+        re.compile(
+            r"(?:(?:从|自|于|在|到|至)\s*)?(?:(\d{4})\s*年\s*|"
+            + _RELYEAR
+            + r")?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*"
+            r"(前|之前|以前|为止|起|开始|以后|后)" + _DONE
+        ),
+    ),
+    # 2018年7月底前完成, 6月底前, 次年3月前
+    (
+        "month",
+        re.compile(
+            r"(?:(?:到|至|于)\s*)?(?:(\d{4})\s*年\s*|"
+            + _RELYEAR
+            + r")?(\d{1,2})\s*月\s*(?:份|上旬|中旬|下旬)?\s*"
+            r"(?:(底|末)\s*" + _BEFORE + r"?|" + _BEFORE + r")" + _DONE
+        ),
+    ),
+    # 年底前, 2017 年底前, 上半年, 第三季度, 年内
+    (
+        "season",
+        re.compile(
+            r"(?:(?:到|至|于|在)\s*)?(?:(\d{4})\s*|" + _RELYEAR + r")?"
+            r"(年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)\s*(?:" + _BEFORE + r")?" + _DONE
+        ),
+    ),
+    ("yearbefore", re.compile(r"(?:(?:到|至)\s*)?(\d{4})\s*年\s*" + _BEFORE + _DONE)),
+    ("period", re.compile(r"(?:(?:到|至)\s*)?[“\"]?十([一二三四五六七八九])五[”\"]?\s*(期间|末)")),
+    (
+        "recurring",
+        re.compile(
+            r"每(?:个)?(?:月|季度|季|半年|年度|年|周|旬)(?:\s*(?:\d{1,2}\s*日|底|末|初)\s*" + _BEFORE + r"?)?"
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"[^,.。;:!?，；：\s]{0,24}?(?:出台|印发|发布|下发|批复|下达|公布|启动|实施|到位)(?:后|之日起)\s*"
+            r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:个)?(?:月|日|天|周|工作日|个工作日|年)(?:内|之内)"
+            + _DONE
+        ),
+    ),
+    (
+        "relative",
+        re.compile(r"按(?:照)?(?:既定|规定|计划|要求)的?(?:时间|时限|进度|时间节点)(?:要求|节点|安排)?"),
+    ),
+    ("ongoing", re.compile(r"[(（](?:持续推进|长期坚持|长期推进|持续实施|常态化推进|长期|持续)[)）]")),
+    # 2020年，… / 2017年覆盖所有… : a year opening a clause scopes what follows
+    (
+        "year",
+        re.compile(
+            _CLAUSE_START
+            + r"(?:(?:到|至|在)\s*)?((?:19|20)\d{2})\s*年(?!\s*\d)(?!\s*(?:度|代|以来|是|的|起|版|份|中|初|第|月))"
+        ),
+    ),
+]
+
+_ONGOING_CELL = re.compile(r"^(持续|长期|常态|逐步|全年|一直|不断|动态)")
+_RECURRING_CELL = re.compile(r"^(每|定期|按月|按季|按年|逐月|逐季)")
+
+
+@dataclass
+class Found:
+    deadline: Deadline
+    start: int
+    end: int
+
+
+def _month_end(year: int, month: int) -> date | None:
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _rel_year(word: str | None, base: int | None) -> int | None:
+    if base is None:
+        return None
+    if word in ("明年", "次年", "下一年", "来年"):
+        return base + 1
+    return base
+
+
+def _resolve(kind: str, m: re.Match, base: int | None) -> tuple[str, date | None, date | None, int | None]:
+    """-> (kind, date, start, year)."""
+    g = m.groups()
+    try:
+        if kind == "range":
+            y1 = int(g[0])
+            y2 = int(g[2]) if g[2] else y1
+            start = date(y1, int(g[1]), 1) if 1 <= int(g[1]) <= 12 else None
+            end = date(y2, int(g[3]), int(g[4])) if g[4] else _month_end(y2, int(g[3]))
+            return "date", end, start, y2
+        if kind == "yrange":
+            y1, y2 = int(g[0]), int(g[1])
+            if not (1990 <= y1 <= y2 <= 2100):
+                return "", None, None, None
+            return "date", date(y2, 12, 31), date(y1, 1, 1), y2
+        if kind == "day":
+            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            if year is None:
+                return "date", None, None, None
+            return "date", date(year, int(g[2]), int(g[3])), None, year
+        if kind == "month":
+            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            if year is None:
+                return "date", None, None, None
+            return "date", _month_end(year, int(g[2])), None, year
+        if kind == "season":
+            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            if year is None:
+                return "date", None, None, None
+            word = g[2]
+            if word in ("年中", "上半年"):
+                return "date", date(year, 6, 30), None, year
+            if "季度" in word:
+                q = cn_to_int(word.strip("第季度")) or 4
+                return "date", _month_end(year, min(q, 4) * 3), None, year
+            return "date", date(year, 12, 31), None, year
+        if kind in ("yearbefore", "year"):
+            year = int(g[0])
+            if not 1990 <= year <= 2100:
+                return "", None, None, None
+            return "date", date(year, 12, 31), None, year
+        if kind == "period":
+            n = 10 + (cn_to_int(g[0]) or 0)
+            end_year = 1981 + 5 * (n - 6) + 4
+            return "date", date(end_year, 12, 31), date(end_year - 4, 1, 1), end_year
+    except ValueError:
+        return "", None, None, None
+    return kind, None, None, None
+
+
+def find_deadlines(text: str, base_year: int | None, folded: str | None = None) -> list[Found]:
+    """All time-limit phrases in ``text`` in order, non-overlapping, each resolved if possible."""
+    folded = folded if folded is not None else fold(text)
+    taken: list[tuple[int, int]] = []
+    found: list[Found] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(folded):
+            start, end = m.span()
+            if end - start < 2 or any(start < e and s < end for s, e in taken):
+                continue
+            resolved_kind, when, since, year = _resolve(kind, m, base_year)
+            if not resolved_kind:
+                continue
+            phrase = text[start:end].strip()
+            # Keep the phrase as printed but without a leading preposition that only links it.
+            taken.append((start, end))
+            found.append(Found(Deadline(phrase, when, resolved_kind, since, year), start, end))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def parse_deadline_cell(text: str, base_year: int | None) -> list[Deadline]:
+    """A 时间进度/完成时限 cell: phrases found in it, else the whole cell classified."""
+    text = text.strip()
+    if not text:
+        return []
+    found = [f.deadline for f in find_deadlines(text, base_year)]
+    if found:
+        return found
+    compact = fold(text).replace(" ", "")
+    if _RECURRING_CELL.match(compact):
+        kind = "recurring"
+    elif _ONGOING_CELL.match(compact):
+        kind = "ongoing"
+    else:
+        kind = "relative"
+    return [Deadline(text, None, kind)]

@@ -1,0 +1,156 @@
+"""The pipeline: bytes -> ParsedDocument."""
+
+from __future__ import annotations
+
+from .assignees import (
+    Assignment,
+    DocRules,
+    build_assignees,
+    build_collective,
+    responsibility,
+    split_names,
+    subjects,
+)
+from .deadlines import find_deadlines, parse_deadline_cell
+from .header import parse_header
+from .model import OutlineNode, ParsedDocument, ParseError, TableBlock, Task
+from .normalize import build_paragraphs, fold, needs_t2s, simplify
+from .outline import Unit, extract_units
+from .readers import read
+from .tables import TableRow, extract_text_tables
+from .targets import describe, find_targets
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def parse_document(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+    """Parse a policy document. Raises ParseError only for unreadable input."""
+    raw = read(data, filename, max_bytes)
+    blocks = raw.blocks
+    if raw.file_type in ("text", "pdf"):
+        blocks = extract_text_tables(blocks)
+    paragraphs = build_paragraphs(blocks, wrapped=raw.wrapped_lines)
+    doc = ParsedDocument(file_type=raw.file_type, warnings=list(raw.warnings))
+    if not paragraphs:
+        if raw.file_type in ("docx", "xlsx"):
+            raise ParseError("文档中没有任何文字内容。")
+        doc.warnings.append("文档中没有可识别的文字内容。")
+        return doc
+    return parse_paragraphs(paragraphs, doc)
+
+
+def parse_paragraphs(paragraphs: list, doc: ParsedDocument) -> ParsedDocument:
+    original = paragraphs
+    full = "\n".join(p for p in paragraphs if isinstance(p, str))
+    convert = needs_t2s(full)
+    if convert:
+        # Match on simplified characters (1:1 per character), then give the original back.
+        paragraphs = [simplify(p) if isinstance(p, str) else _simplify_table(p) for p in paragraphs]
+        doc.warnings.append("文档含繁体字，已按简体字识别，输出保留原文。")
+    header = parse_header(paragraphs)
+    doc.title, doc.doc_number, doc.issuer = header.title, header.doc_number, header.issuer
+    doc.issued_on, doc.region, doc.base_year = header.issued_on, header.region, header.base_year
+    rules = DocRules.detect(fold("\n".join(p for p in paragraphs if isinstance(p, str))))
+    nodes, units, warnings = extract_units(paragraphs, header.body_start)
+    doc.warnings.extend(warnings)
+    doc.outline = [
+        OutlineNode(n.label, _node_path(n), n.heading(), n.parent.index if n.parent else None) for n in nodes
+    ]
+    for unit in units:
+        doc.tasks.append(_task(unit, doc.base_year, rules))
+    if doc.title is None:
+        doc.warnings.append("未识别到文件标题。")
+    if doc.base_year is None and any(
+        d.kind == "date" and d.date is None for t in doc.tasks for d in t.deadlines
+    ):
+        doc.warnings.append("未能确定文件年份，“年底前”等相对时限未换算为日期。")
+    if not doc.tasks:
+        doc.warnings.append("未识别到任何工作任务。")
+    if convert:
+        _restore(doc, paragraphs, original)
+    return doc
+
+
+def _node_path(node) -> list[str]:
+    out = []
+    while node is not None:
+        out.append(node.path_label)
+        node = node.parent
+    return out[::-1]
+
+
+def _simplify_table(table: TableBlock) -> TableBlock:
+    return TableBlock([[simplify(c) for c in row] for row in table.rows], table.title)
+
+
+def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
+    task = Task(unit.number, unit.path, unit.section, unit.text, parent=unit.parent, source=unit.source)
+    text = unit.text
+    folded = fold(text)
+    row: TableRow | None = unit.table_row
+    if row is not None:
+        assignment = Assignment()
+        assignment.lead.extend(n for n in split_names(row.lead) if n)
+        assignment.co.extend(n for n in split_names(row.co) if n)
+        if row.resp:
+            resp, _ = responsibility(
+                f"（{row.resp}负责）" if "负责" not in row.resp else f"（{row.resp}）", rules
+            )
+            if not resp.lead and not resp.co:
+                resp.lead = split_names(row.resp)[:1]
+                resp.co = split_names(row.resp)[1:]
+            if assignment.lead:
+                assignment.co.extend(n for n in resp.lead + resp.co if n not in assignment.lead)
+            else:
+                assignment.merge(resp)
+        if assignment.empty():
+            assignment, _ = responsibility(text, rules)
+        skip = []
+        deadlines = [f.deadline for f in find_deadlines(text, base_year, folded)]
+        deadlines += parse_deadline_cell(row.deadline, base_year)
+        spans = [(f.start, f.end, f.deadline.year) for f in find_deadlines(text, base_year, folded)]
+        targets = find_targets(text, folded, spans, skip)
+        if row.target:
+            found = find_targets(row.target, fold(row.target), [], [])
+            targets += found or [describe(row.target.strip())]
+    else:
+        assignment, skip = responsibility(text, rules)
+        if assignment.empty():
+            assignment = subjects(text)
+        found = find_deadlines(text, base_year, folded)
+        found = [f for f in found if not any(s <= f.start < e for s, e in skip)]
+        deadlines = [f.deadline for f in found]
+        spans = [(f.start, f.end, f.deadline.year) for f in found]
+        targets = find_targets(text, folded, spans, skip)
+    people = assignment.lead + assignment.co
+    normalized = build_assignees(people)
+    task.lead = normalized[: len(assignment.lead)]
+    task.co = normalized[len(assignment.lead) :]
+    task.collective = build_collective(assignment.collective)
+    task.deadlines = deadlines
+    task.targets = targets
+    return task
+
+
+def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
+    """Put the original (traditional) characters back into every output string."""
+    simp = "\n".join(p for p in simplified if isinstance(p, str))
+    orig = "\n".join(p for p in original if isinstance(p, str))
+
+    def back(s: str | None) -> str | None:
+        if not s:
+            return s
+        idx = simp.find(s)
+        return orig[idx : idx + len(s)] if idx >= 0 else s
+
+    doc.title, doc.issuer, doc.doc_number = back(doc.title), back(doc.issuer), back(doc.doc_number)
+    for task in doc.tasks:
+        task.text, task.section = back(task.text), back(task.section)
+        for a in task.lead + task.co:
+            a.text = back(a.text)
+        for c in task.collective:
+            c.text = back(c.text)
+        for d in task.deadlines:
+            d.text = back(d.text)
+        for t in task.targets:
+            t.text = back(t.text)
