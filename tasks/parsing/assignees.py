@@ -74,20 +74,23 @@ class DocRules:
 
 def split_top(text: str, seps: str) -> list[str]:
     """Split on any of ``seps`` outside brackets."""
+    if not any(ch in text for ch in seps):
+        return [text]
+    if not any(ch in text for ch in _OPEN):
+        return re.split("[" + re.escape(seps) + "]", text)
     parts: list[str] = []
     depth = 0
-    buf: list[str] = []
-    for ch in text:
+    last = 0
+    for m in re.finditer("[" + re.escape(seps + _OPEN + _CLOSE) + "]", text):
+        ch = m.group(0)
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        if ch in seps and depth == 0:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
+        elif depth == 0:
+            parts.append(text[last : m.start()])
+            last = m.end()
+    parts.append(text[last:])
     return parts
 
 
@@ -130,17 +133,21 @@ def is_collective(name: str) -> bool:
 # --- brackets and labelled lines --------------------------------------------------------------
 
 
+_BRACKET_CHARS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+
+
 def bracket_groups(text: str) -> list[tuple[int, int]]:
     """Spans (inclusive of the brackets) of top-level bracket groups."""
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
-    for idx, ch in enumerate(text):
+    for m in _BRACKET_CHARS.finditer(text):
+        ch, idx = m.group(0), m.start()
         if ch in _OPEN:
             if depth == 0:
                 start = idx
             depth += 1
-        elif ch in _CLOSE and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
                 spans.append((start, idx + 1))

@@ -69,7 +69,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "relative",
         re.compile(
-            r"[^,.。;:!?，；：\s]{0,24}?(?:出台|印发|发布|下发|批复|下达|公布|启动|实施|到位)(?:后|之日起)\s*"
+            r"(?:出台|印发|发布|下发|批复|下达|公布|启动|实施|到位)(?:后|之日起)\s*"
             r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:个)?(?:月|日|天|周|工作日|个工作日|年)(?:内|之内)"
             + _DONE
         ),
@@ -88,6 +88,22 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
+
+# A pattern runs only if one of its characters occurs in the text (cheap prefilter).
+_NEEDLES = {
+    "range": "月",
+    "yrange": "年",
+    "day": "日",
+    "month": "月",
+    "season": "年季",
+    "yearbefore": "年",
+    "period": "五",
+    "recurring": "每",
+    "relative": "后起按",
+    "ongoing": "持长常",
+    "year": "年",
+}
+_CLAUSE_STOP = set(",.。;:!?，；：\n")
 
 _ONGOING_CELL = re.compile(r"^(持续|长期|常态|逐步|全年|一直|不断|动态)")
 _RECURRING_CELL = re.compile(r"^(每|定期|按月|按季|按年|逐月|逐季)")
@@ -170,8 +186,19 @@ def find_deadlines(text: str, base_year: int | None, folded: str | None = None) 
     taken: list[tuple[int, int]] = []
     found: list[Found] = []
     for kind, pattern in _PATTERNS:
+        if not any(ch in folded for ch in _NEEDLES[kind]):
+            continue
         for m in pattern.finditer(folded):
             start, end = m.span()
+            if kind == "relative" and m.group(0)[0] != "按":
+                # "国家文件出台后3个月内": the event is part of the phrase, back to the clause start.
+                floor = max(0, start - 24)
+                while (
+                    start > floor
+                    and folded[start - 1] not in _CLAUSE_STOP
+                    and not folded[start - 1].isspace()
+                ):
+                    start -= 1
             if end - start < 2 or any(start < e and s < end for s, e in taken):
                 continue
             resolved_kind, when, since, year = _resolve(kind, m, base_year)

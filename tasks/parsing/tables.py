@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import TableBlock
 from .normalize import fold, strip_all_space
@@ -48,6 +49,7 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
 _SPECIFIC_TASK = re.compile(r"具体|内容|措施")
 
 
+@lru_cache(maxsize=4096)
 def header_role(cell: str) -> str | None:
     key = strip_all_space(fold(cell))
     for role, pattern in _ROLE_PATTERNS:
@@ -205,7 +207,7 @@ def _flattened_table(blocks: list, start: int) -> tuple[TableBlock, int] | None:
     j = start
     while j < len(blocks) and isinstance(blocks[j], str) and blocks[j].strip():
         cell = blocks[j].strip()
-        if header_role(cell) is None or len(header) >= 12:
+        if len(cell) > 12 or header_role(cell) is None or len(header) >= 12:
             break
         header.append(cell)
         j += 1

@@ -52,8 +52,15 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_MAYBE_NUMBER = re.compile(
+    r"[0-9]|(?:至少|不少于|不低于|达到|超过|新增|建成|设置|配备|增加|培训|招收|达|成为)\s*有?[一二两三四五六七八九十百千]"
+)
+
+
 def _valid_quantities(folded: str) -> list[re.Match]:
     """Numbers with units that are goals, not scope thresholds, names, citations or dates."""
+    if not _MAYBE_NUMBER.search(folded):
+        return []
     masked = _blank(folded, [m.span() for m in _NOISE.finditer(folded)])
     masked = _blank(masked, [m.span() for m in DOC_NUMBER.finditer(masked)])
     masked = _blank(
