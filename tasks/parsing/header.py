@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .normalize import cn_to_int, fold, is_date_line, strip_all_space
+from .normalize import LABEL_START, cn_to_int, fold, is_date_line, strip_all_space
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[(]\s*((?:19|20)\d{2})\s*[〕\])]\s*第?\s*\d{1,4}\s*号")
 _DOC_TYPE_END = re.compile(
@@ -135,7 +135,7 @@ def _header_zone(paragraphs: list) -> int:
         limit = idx + 1
         if _SALUTATION.match(fold(text)) and ("各" in text or "：" in text):
             return idx + 1
-        if len(text) > 90:
+        if len(text) > 90 or LABEL_START.match(fold(text)) or ("。" in text and len(text) > 30):
             return idx
     return limit
 

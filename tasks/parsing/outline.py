@@ -234,7 +234,10 @@ def is_tree_document(paragraphs: list, start: int) -> bool:
             label = match_label(para)
             if label:
                 seen.setdefault(label[0], []).append(label[1])
-    return any(any(b == a + 1 for a, b in zip(ns, ns[1:], strict=False)) for ns in seen.values())
+    if any(any(b == a + 1 for a, b in zip(ns, ns[1:], strict=False)) for ns in seen.values()):
+        return True
+    # A list of one item is still a list when it starts at 一/1.
+    return any(1 in seen.get(kind, []) for kind in ("cn", "pcn", "ar"))
 
 
 def extract_units(paragraphs: list, body_start: int) -> tuple[list[Node], list[Unit], list[str]]:
@@ -405,9 +408,14 @@ def _is_headline(text: str) -> bool:
 def _prose_units(paragraphs: list, body_start: int) -> list[Unit]:
     units: list[Unit] = []
     section = ""
+    attachment: str | None = None
     for idx, para in enumerate(paragraphs):
         if isinstance(para, TableBlock):
-            units.extend(_table_units(para, para.title or section or None, None, None))
+            units.extend(_table_units(para, para.title or section or None, attachment, None))
+            continue
+        m_att = _ATTACHMENT_START.match(strip_all_space(fold(para)))
+        if m_att:
+            attachment = "附件" + m_att.group(1)
             continue
         if _is_headline(para):
             section = strip_all_space(para)

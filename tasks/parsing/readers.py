@@ -116,12 +116,18 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         return data[3:].decode("utf-8", errors="replace"), warnings
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), warnings
-    if _looks_binary(data):
-        raise ParseError("文件内容是二进制数据，不是可读取的文本，请上传 .txt、.docx、.pdf 或 .xlsx 文件。")
     try:
-        return data.decode("utf-8"), warnings
+        # Valid UTF-8 is text even with stray control characters (they are cleaned later);
+        # random binary data is practically never valid UTF-8.
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if _looks_binary(data):
+            warnings.append("文本中含有大量控制字符，已忽略。")
+        return text, warnings
+    if _looks_binary(data):
+        raise ParseError("文件内容是二进制数据，不是可读取的文本，请上传 .txt、.docx、.pdf 或 .xlsx 文件。")
     candidates: list[tuple[float, str, str]] = []
     for enc in ("gb18030", "big5"):
         try:
@@ -148,6 +154,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     return data.decode("utf-8", errors="replace"), warnings
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -155,6 +162,7 @@ _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 def read_text(data: bytes, ext: str) -> RawDocument:
     text, warnings = decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = _CONTROL.sub(" ", text)
     if ext in (".csv", ".tsv"):
         delimiter = "\t" if ext == ".tsv" else ","
         rows = [
@@ -242,13 +250,28 @@ def read_pdf(data: bytes) -> RawDocument:
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ParseError("PDF 文件设有密码保护（已加密），无法读取，请上传未加密的文件。") from exc
     except Exception as exc:
-        name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
+        if _is_encryption_error(exc):
             raise ParseError("PDF 文件设有密码保护（已加密），无法读取，请上传未加密的文件。") from exc
         raise ParseError("PDF 文件已损坏或格式不正确，无法打开。") from exc
     if not any(line.strip() for page in pages for line in page):
         raise ParseError("PDF 中没有文字层（可能是扫描件或图片），请先进行文字识别（OCR）后再上传。")
     return RawDocument(_strip_running_lines(pages), "pdf", wrapped_lines=True)
+
+
+def _is_encryption_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's errors; look through the chain and the arguments."""
+    seen = 0
+    stack: list[object] = [exc]
+    while stack and seen < 20:
+        item = stack.pop()
+        seen += 1
+        name = type(item).__name__
+        if "Password" in name or "Encrypt" in name:
+            return True
+        if isinstance(item, BaseException):
+            stack.extend(a for a in item.args if isinstance(a, BaseException))
+            stack.extend(x for x in (item.__cause__, item.__context__) if x is not None)
+    return False
 
 
 def _strip_running_lines(pages: list[list[str]]) -> list:

@@ -190,6 +190,8 @@ def describe(text: str, year: int | None = None) -> Target:
         return Target(text, _metric(folded[: m.start()]), "change", _number(m.group(2)), m.group(3), year)
     quantities = _valid_quantities(folded)
     op = ">=" if _GE.search(folded) else "<=" if _LE.search(folded) else "="
+    if op == "=" and re.search(r"达到?\s*[0-9一二三]", folded) and "左右" not in folded:
+        op = ">="  # "达到80%": reaching a level means at least that level
     if not quantities:
         return Target(text, _metric(folded), op, None, None, year)
     q = quantities[-1] if op != "=" else quantities[0]
