@@ -117,6 +117,7 @@ def split_names(text: str) -> list[str]:
         part = _TRAILING_ROLE.sub("", part).strip("等。.:： ")
         part = re.sub(r"^(?:由|请|责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门)[:：]?", "", part)
         part = re.sub(r"等(?:相关|有关)?(?:部门|单位)?$", "", part)
+        part = re.sub(r"等(?:相关|有关)?(?:部门|单位).*$", "", part)
         if not part or len(part) < 2 or _RULE_TEXT.search(part):
             continue
         for name in _split_and(part):
@@ -244,7 +245,7 @@ def _prose_roles(text: str) -> Assignment:
         names = [n for n in split_names(text[m.start(1) : m.end(1)]) if _is_org(n)]
         result.lead.extend(names)
         for m2 in re.finditer(
-            r"会同([^,，。;；]{2,80}?)(?:等(?:部门|单位)?)?(?=[,，。;；]|共同|负责|推进|实施|研究|制定|开展)",
+            r"会同([^,，。;；]{2,80}?)(?:等(?:部门|单位)?)?(?=[,，。;；]|共同|负责|推进|实施|研究|制定|开展|组织|落实|推动)",
             folded,
         ):
             result.co.extend(n for n in split_names(text[m2.start(1) : m2.end(1)]) if _is_org(n))

@@ -79,6 +79,13 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         re.compile(r"按(?:照)?(?:既定|规定|计划|要求)的?(?:时间|时限|进度|时间节点)(?:要求|节点|安排)?"),
     ),
     ("ongoing", re.compile(r"[(（](?:持续推进|长期坚持|长期推进|持续实施|常态化推进|长期|持续)[)）]")),
+    # "…，长期坚持。": an ongoing time limit standing as its own clause (not "持续推进改革").
+    (
+        "ongoing",
+        re.compile(
+            r"(?<=[,，。;；:：])\s*(?:持续推进|长期坚持|长期推进|持续开展|常态化推进|持续实施|长期有效)\s*(?=[。;；,，]|$)"
+        ),
+    ),
     # 2020年，… / 2017年覆盖所有… : a year opening a clause scopes what follows
     (
         "year",
@@ -220,6 +227,15 @@ def parse_deadline_cell(text: str, base_year: int | None) -> list[Deadline]:
     found = [f.deadline for f in find_deadlines(text, base_year)]
     if found:
         return found
+    # A cell may hold a bare month or year ("2021年12月", "2022年") meaning "by then".
+    bare = []
+    for m in re.finditer(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?", fold(text)):
+        year, month = int(m.group(1)), int(m.group(2)) if m.group(2) else 12
+        end = _month_end(year, month)
+        if end:
+            bare.append(Deadline(text[m.start() : m.end()], end, "date", year=year))
+    if bare:
+        return bare
     compact = fold(text).replace(" ", "")
     if _RECURRING_CELL.match(compact):
         kind = "recurring"

@@ -186,9 +186,19 @@ def clean_line(line: str) -> str:
     return line.rstrip()
 
 
+_DOC_NUMBER_LINE = re.compile(
+    r"^\s*[\u4e00-\u9fff]{1,14}\s*[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d{1,4}\s*号\s*$"
+)
+
+
 def _starts_structure(line: str) -> bool:
     folded = fold(line)
-    return bool(LABEL_START.match(folded) or _STRUCTURAL.match(folded) or is_date_line(line))
+    return bool(
+        LABEL_START.match(folded)
+        or _STRUCTURAL.match(folded)
+        or is_date_line(line)
+        or _DOC_NUMBER_LINE.match(folded)
+    )
 
 
 def _should_join(prev: str, nxt: str, prev_was_heading: bool, wrapped: bool) -> bool:
@@ -203,7 +213,7 @@ def _should_join(prev: str, nxt: str, prev_was_heading: bool, wrapped: bool) -> 
     tail = prev.rstrip()
     if tail[-1] in _TERMINAL:
         return False
-    if is_date_line(prev):
+    if is_date_line(prev) or prev.endswith("文件") or _DOC_NUMBER_LINE.match(fold(prev)):
         return False
     fprev = fold(prev)
     label = LABEL_START.match(fprev)

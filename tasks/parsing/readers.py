@@ -311,20 +311,23 @@ def read_xlsx(data: bytes) -> RawDocument:
     blocks: list = []
     for ws in wb.worksheets:
         grid: dict[tuple[int, int], object] = {}
-        max_row = ws.max_row or 0
-        max_col = ws.max_column or 0
-        if max_row * max_col > 2_000_000:
-            raise ParseError("Excel 表格过大，无法读取。")
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is not None:
+                if cell.value is not None and str(cell.value).strip():
                     grid[(cell.row, cell.column)] = cell.value
+                    if len(grid) > 500_000:
+                        raise ParseError("Excel 表格过大（单元格超过 50 万个），无法读取。")
         # A merged range shows its top-left value in every cell it covers.
         for rng in ws.merged_cells.ranges:
             value = grid.get((rng.min_row, rng.min_col))
+            if value is None or (rng.max_row - rng.min_row + 1) * (rng.max_col - rng.min_col + 1) > 10_000:
+                continue
             for r in range(rng.min_row, rng.max_row + 1):
                 for c in range(rng.min_col, rng.max_col + 1):
                     grid[(r, c)] = value
+        # Styled but empty cells inflate max_row/max_column: size the table by its content.
+        max_row = max((r for r, _ in grid), default=0)
+        max_col = max((c for _, c in grid), default=0)
         rows = []
         for r in range(1, max_row + 1):
             rows.append([_cell_text(grid.get((r, c))) for c in range(1, max_col + 1)])

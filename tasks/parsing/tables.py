@@ -46,7 +46,7 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
-_SPECIFIC_TASK = re.compile(r"具体|内容|措施")
+_SPECIFIC_TASK = re.compile(r"具体|内容|措施|举措|要求")
 
 
 @lru_cache(maxsize=4096)
