@@ -121,3 +121,11 @@ def test_document_rule_no_lead_distinction():
 def test_prose_subjects(text, lead, co, collective):
     found = subjects(text)
     assert (found.lead, found.co, found.collective) == (lead, co, collective)
+
+
+def test_huitong_list_ending_with_verb():
+    found, _ = responsibility(
+        "由国家医保局牵头，会同国家卫生健康委、工业和信息化部等部门组织实施。", DocRules()
+    )
+    assert found.lead == ["国家医保局"]
+    assert found.co == ["国家卫生健康委", "工业和信息化部"]

@@ -72,3 +72,17 @@ def test_table_cells(cell, kind):
     assert deadline.kind == kind
     assert deadline.date is None
     assert deadline.text == cell
+
+
+def test_standalone_ongoing_phrase_but_not_verb_phrase():
+    assert [f.deadline.kind for f in find_deadlines("开展集中带量采购，长期坚持。", 2021)] == ["ongoing"]
+    assert find_deadlines("持续推进按病种收付费改革。", 2021) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "when"), [("2021年12月", date(2021, 12, 31)), ("2022年", date(2022, 12, 31))]
+)
+def test_bare_month_or_year_cell(cell, when):
+    (deadline,) = parse_deadline_cell(cell, 2021)
+    assert deadline.date == when
+    assert deadline.kind == "date"
