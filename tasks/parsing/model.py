@@ -126,6 +126,7 @@ class ParsedDocument:
     outline: list[OutlineNode] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     file_type: str = ""
+    text: str = ""  # the extracted text as read (tables as tab-separated rows), for storage and search
 
     def to_dict(self) -> dict:
         return {

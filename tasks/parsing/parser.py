@@ -31,12 +31,24 @@ def parse_document(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_B
         blocks = extract_text_tables(blocks)
     paragraphs = build_paragraphs(blocks, wrapped=raw.wrapped_lines)
     doc = ParsedDocument(file_type=raw.file_type, warnings=list(raw.warnings))
+    doc.text = extracted_text(paragraphs)
     if not paragraphs:
         if raw.file_type in ("docx", "xlsx"):
             raise ParseError("文档中没有任何文字内容。")
         doc.warnings.append("文档中没有可识别的文字内容。")
         return doc
     return parse_paragraphs(paragraphs, doc)
+
+
+def extracted_text(paragraphs: list) -> str:
+    """The document's text as read, with tables as tab-separated rows."""
+    lines = []
+    for paragraph in paragraphs:
+        if isinstance(paragraph, TableBlock):
+            lines.extend("\t".join(row) for row in paragraph.rows)
+        else:
+            lines.append(paragraph)
+    return "\n".join(lines)
 
 
 def parse_paragraphs(paragraphs: list, doc: ParsedDocument) -> ParsedDocument:
