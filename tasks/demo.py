@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import find_department, find_region
 from tasks.models import PolicyDocument
+from tasks.services import build_draft, import_document, parse_upload
+from tasks.services.importing import checksum_of
 
 FIXTURES = ["regions", "departments"]
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -47,34 +46,22 @@ def load_reference_data(verbosity: int = 0) -> None:
     call_command("loaddata", *FIXTURES, verbosity=verbosity)
 
 
-@transaction.atomic
-def store_seed_documents() -> list[tuple[PolicyDocument, bool]]:
-    """Store each seed document (original file and text); returns (document, created) pairs."""
+def import_seed_documents() -> list[tuple[PolicyDocument, bool]]:
+    """Import each seed document through the importer; returns (document, imported now) pairs."""
     manifest = json.loads((SEEDS_DIR / "manifest.json").read_text(encoding="utf-8"))
     results = []
     for entry in manifest["documents"]:
         data = (SEEDS_DIR / entry["file"]).read_bytes()
-        checksum = hashlib.sha256(data).hexdigest()
         region = find_region(entry["region"])
-        document = PolicyDocument.objects.filter(region=region, checksum=checksum).first()
-        if document is not None:
-            results.append((document, False))
+        existing = PolicyDocument.objects.filter(region=region, checksum=checksum_of(data)).first()
+        if existing is not None:
+            results.append((existing, False))
             continue
-        document = PolicyDocument(
-            title=entry["title"],
-            doc_number=entry["doc_number"] or "",
-            issuer=entry["issuer"] or "",
-            region=region,
-            issued_on=date.fromisoformat(entry["issued_on"]) if entry["issued_on"] else None,
-            kind=entry["kind"],
-            original_name=entry["file"],
-            text=data.decode("utf-8-sig"),
-            checksum=checksum,
-        )
-        document.base_year = document.issued_on.year if document.issued_on else None
-        document.original_file.save(entry["file"], ContentFile(data), save=False)
-        document.save()
-        results.append((document, True))
+        parsed = parse_upload(data, entry["file"])
+        draft = build_draft(parsed, region)
+        draft["kind"] = entry["kind"]
+        result = import_document(draft, region=region, data=data, filename=entry["file"], text=parsed.text)
+        results.append((result.document, True))
     return results
 
 

@@ -62,7 +62,7 @@ def test_bootstrap_is_idempotent(bootstrapped):
     out = io.StringIO()
     call_command("bootstrap", "--demo", stdout=out)
     assert _counts() == before
-    assert "already stored" in out.getvalue()
+    assert "already imported" in out.getvalue()
 
 
 def test_bootstrap_keeps_a_password_the_owner_changed(bootstrapped):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import AccountError
 from tasks import demo
+from tasks.services import DocumentImportError
 
 
 class Command(BaseCommand):
@@ -18,13 +19,13 @@ class Command(BaseCommand):
         if not options["demo"]:
             return
         try:
-            documents = demo.store_seed_documents()
+            documents = demo.import_seed_documents()
             accounts = demo.create_demo_accounts()
-        except AccountError as error:
+        except (AccountError, DocumentImportError) as error:
             raise CommandError(str(error)) from None
         for document, created in documents:
-            state = "stored" if created else "already stored"
-            self.stdout.write(f"document {state}: {document}")
+            state = "imported" if created else "already imported"
+            self.stdout.write(f"document {state}: {document} ({document.tasks.count()} tasks)")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {demo.DEMO_PASSWORD})"))
         for user, state in accounts:

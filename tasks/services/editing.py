@@ -1,4 +1,4 @@
-"""Workflows on the ledger. Views, API, commands and jobs call these; none holds logic of its own."""
+"""Editing tasks: optimistic locking and the audit trail."""
 
 from __future__ import annotations
 
