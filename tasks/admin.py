@@ -3,6 +3,7 @@ from django.contrib import admin
 from tasks.models import (
     Assignment,
     Deadline,
+    DocumentImport,
     Evidence,
     PolicyDocument,
     ProgressUpdate,
@@ -136,3 +137,12 @@ class TaskChangeAdmin(ReadOnlyAdmin):
     list_display = ["task", "action", "actor", "created_at"]
     list_filter = ["action"]
     list_select_related = ["task", "actor"]
+
+
+@admin.register(DocumentImport)
+class DocumentImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "region", "status", "created_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["region", "created_by"]
+    readonly_fields = ["checksum", "created_by", "created_at", "document"]
+    raw_id_fields = ["region"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -82,3 +85,52 @@ class PolicyDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.doc_number}）" if self.doc_number else self.title
+
+
+def import_upload_path(instance: DocumentImport, filename: str) -> str:
+    # Random names on disk; the name as uploaded is kept in the row.
+    return f"imports/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+
+
+class DocumentImport(models.Model):
+    """An uploaded document waiting for review: the file, its parsed draft and what became of it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Awaiting review")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    file = models.FileField(_("file"), upload_to=import_upload_path)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The reviewable draft (tasks.services.importing.build_draft), edited until confirmed.
+    draft = models.JSONField(_("draft"), default=dict)
+    text = models.TextField(_("extracted text"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    document = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document import")
+        verbose_name_plural = _("document imports")
+        ordering = ["-created_at"]
+        indexes = [
+            # "My pending imports" on the import page.
+            models.Index(fields=["created_by", "status"], name="import_user_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
