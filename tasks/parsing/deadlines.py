@@ -15,7 +15,7 @@ _RELYEAR = r"(今年|本年|当年|明年|次年|下一年|来年)"
 _BEFORE = r"(?:前|之前|以前|为止)"
 # "完成" belongs to the phrase only when it closes it ("2018年7月底前完成" in a table cell).
 _DONE = r"(?:\s*完成(?=$|[,.。;:!?，；：)）\s]))?"
-_CLAUSE_START = r"(?:(?<=^)|(?<=[,.。;:!?、\s(“\"]))"
+_CLAUSE_START = r"(?:(?<=^)|(?<=[,.。;:!?、\s(“\"])|(?<=力争|争取|确保|预计|计划|努力))"
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     # 2017年4月—2018年12月 / 2018—2020年
@@ -54,7 +54,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "season",
         re.compile(
-            r"(?:(?:到|至|于|在)\s*)?(?:(\d{4})\s*|" + _RELYEAR + r")?"
+            r"(?:(?:到|至|于|在)\s*)?(?:(\d{4})\s*(?=年[底末内中])|(\d{4})\s*年\s*(?=第?[一二三四1-4]季度|[上下]半年)|"
+            + _RELYEAR
+            + r")?"
             r"(年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)\s*(?:" + _BEFORE + r")?" + _DONE
         ),
     ),
@@ -163,10 +165,11 @@ def _resolve(kind: str, m: re.Match, base: int | None) -> tuple[str, date | None
                 return "date", None, None, None
             return "date", _month_end(year, int(g[2])), None, year
         if kind == "season":
-            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            explicit = g[0] or g[1]
+            year = int(explicit) if explicit else _rel_year(g[2], base)
             if year is None:
                 return "date", None, None, None
-            word = g[2]
+            word = g[3]
             if word in ("年中", "上半年"):
                 return "date", date(year, 6, 30), None, year
             if "季度" in word:
@@ -185,6 +188,13 @@ def _resolve(kind: str, m: re.Match, base: int | None) -> tuple[str, date | None
     except ValueError:
         return "", None, None, None
     return kind, None, None, None
+
+
+def _whole_value(folded: str, start: int, end: int) -> bool:
+    """The phrase is all of a cell or of a labelled field's value."""
+    before = folded[:start].rstrip(" ")
+    after = folded[end:].lstrip(" ")
+    return (not before or before[-1] in ":：\t\n") and (not after or after[0] in "\n。.;；")
 
 
 def find_deadlines(text: str, base_year: int | None, folded: str | None = None) -> list[Found]:
@@ -211,6 +221,10 @@ def find_deadlines(text: str, base_year: int | None, folded: str | None = None) 
             resolved_kind, when, since, year = _resolve(kind, m, base_year)
             if not resolved_kind:
                 continue
+            if folded.endswith("完成", start, end) and not _whole_value(folded, start, end):
+                # "9月底前完成…" in running text: the verb is not part of the time limit; only a
+                # cell or field value ("完成时限：2018年7月底前完成") is kept whole.
+                end -= 2
             phrase = text[start:end].strip()
             # Keep the phrase as printed but without a leading preposition that only links it.
             taken.append((start, end))

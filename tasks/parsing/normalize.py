@@ -191,11 +191,19 @@ _DOC_NUMBER_LINE = re.compile(
 )
 
 
+# A labelled field line under a task: "牵头单位：…", "完成时限：…", "办结时限：…".
+FIELD_LINE = re.compile(
+    r"^\s*(?:(?:牵头|配合|责任|协办|参与|主责|承办|协同)(?:单位|部门|处室|领导)"
+    r"|(?:完成|办结|整改|时间)(?:时限|时间|节点|期限)|进度安排|时间安排|目标值|预期目标|工作目标)\s*[:：]"
+)
+
+
 def _starts_structure(line: str) -> bool:
     folded = fold(line)
     return bool(
         LABEL_START.match(folded)
         or _STRUCTURAL.match(folded)
+        or FIELD_LINE.match(folded)
         or is_date_line(line)
         or _DOC_NUMBER_LINE.match(folded)
     )
@@ -235,8 +243,50 @@ def _joiner(prev: str, nxt: str) -> str:
     return ""
 
 
+# "南平市医改办        2023年6月16日": a signature and a right-aligned date on one line.
+_TRAILING_DATE = re.compile(
+    r"^(\S.{1,40}?)(?:\s{4,}|\u3000{2,})((?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,4}月.{1,5}日)\s*$"
+)
+
+
+def _split_layout(blocks: list) -> list:
+    """Undo layout artefacts of text copied out of a paginated document.
+
+    * a date right-aligned on the same line as the issuer becomes its own line;
+    * a running header or footer (a short line repeated next to the page numbers) is dropped
+      where it stands next to a page number, so it cannot end up inside a sentence.
+    """
+    out: list = []
+    for block in blocks:
+        if isinstance(block, str):
+            m = _TRAILING_DATE.match(block)
+            if m and is_date_line(m.group(2)):
+                out.extend([m.group(1), m.group(2)])
+                continue
+        out.append(block)
+    pages = [i for i, b in enumerate(out) if isinstance(b, str) and is_page_number(b)]
+    if len(pages) < 2:
+        return out
+    near: dict[int, str] = {}
+    for idx in pages:
+        for step in (1, -1):
+            j = idx + step
+            while 0 <= j < len(out) and isinstance(out[j], str) and not out[j].strip():
+                j += step
+            if 0 <= j < len(out) and isinstance(out[j], str) and not is_page_number(out[j]):
+                near[j] = strip_all_space(out[j])
+    counts: dict[str, int] = {}
+    for key in set(near.items()):
+        counts[key[1]] = counts.get(key[1], 0) + 1
+    running = {k for k, n in counts.items() if n >= 2 and 2 <= len(k) <= 40}
+    if not running:
+        return out
+    return [b for i, b in enumerate(out) if not (i in near and near[i] in running)]
+
+
 def build_paragraphs(blocks: list, wrapped: bool = False) -> list:
     """Lines (and tables) -> paragraphs (and tables), repairing broken sentences."""
+    blocks = _split_layout(blocks)
     out: list = []
     prev_heading = False
     last_text_idx: int | None = None

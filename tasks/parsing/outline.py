@@ -29,6 +29,14 @@ _EXCLUDED_SECTION = re.compile(
     r"(指导思想|总体要求|总体思路|基本原则|工作原则|工作目标|主要目标|总体目标|发展目标|目标要求|"
     r"保障措施|工作保障|组织保障|组织领导|组织实施|工作要求|有关要求|工作机制|实施步骤和要求|背景|现状)$"
 )
+# Sections that report on the past rather than assign work: "一、2022年医改工作成效",
+# "一、总体进展情况", "（一）工作完成情况".
+_REPORT_SECTION = re.compile(
+    r"(?:成效|成绩|进展情况|总体进展|工作进展|完成情况|推进情况|基本情况|总体情况|工作回顾|主要做法|取得的成效)$"
+)
+# A minutes item that only records what the meeting heard or thought.
+_NARRATIVE_BODY = re.compile(r"^(?:会议|与会人员|与会同志)(?:认为|听取|充分肯定|肯定|通报|审议|学习|回顾)")
+_DEMAND_WORD = re.compile(r"要(?![求点素件闻害])|须|应当|务必|负责|牵头|议定|同意|明确")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*$")
 _TERMINATOR = re.compile(
     r"^(?:附\s*件\s*\d*\s*[:：]|抄送|抄报|分送|主送|印发|\(此件|（此件|\(信息公开|（信息公开|\(共印|（共印)"
@@ -320,9 +328,16 @@ def _tree_units(paragraphs: list, body_start: int) -> tuple[list[Node], list[Uni
 def _excluded(node: Node) -> bool:
     n: Node | None = node
     while n is not None:
-        if _EXCLUDED_SECTION.match(n.heading()):
+        heading = n.heading()
+        if _EXCLUDED_SECTION.match(heading) or (
+            len(heading) <= 25 and not re.search(r"[,，；;]", heading) and _REPORT_SECTION.search(heading)
+        ):
             return True
         n = n.parent
+    if not node.children:
+        body = strip_all_space(_after_heading(node.text) or node.text)
+        if _NARRATIVE_BODY.match(body) and not _DEMAND_WORD.search(body):
+            return True
     return False
 
 

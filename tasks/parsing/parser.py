@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .assignees import (
     Assignment,
     DocRules,
@@ -122,7 +124,10 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
         deadlines += parse_deadline_cell(row.deadline, base_year)
         spans = [(f.start, f.end, f.deadline.year) for f in find_deadlines(text, base_year, folded)]
         targets = find_targets(text, folded, spans, skip)
-        if row.target:
+        if row.target and re.search(
+            r"[0-9０-９]|[一二两三四五六七八九十百千]\s*(?:个|家|所|名|项|级)", row.target
+        ):
+            # A 目标值 cell is a goal only when it states a number ("—", "全覆盖" are not).
             found = find_targets(row.target, fold(row.target), [], [])
             targets += found or [describe(row.target.strip())]
     else:

@@ -20,11 +20,15 @@ _RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?!
 _CN_QUANTITY = re.compile(
     r"(?:至少|不少于|不低于|达到|超过|新增|建成|设置|配备|增加|培训|招收)\s*(?:有)?([一二两三四五六七八九十百千]+)\s*(个|家|所|名|项|批|张|万)"
 )
+# A duration in years is a goal only with a comparator ("不少于1年"); "3年" alone is a period.
+_DURATION = re.compile(r"(?:不少于|至少|不低于|不短于|超过|满)\s*(\d{1,2})\s*(年)(?![\d底末内度])")
+# A clause stating the present situation ("目前全市仅组建1个…") is not a goal.
+_STATUS = re.compile(r"^\s*(?:目前|当前|现有|截至目前|截至\s*\d|现阶段|已有|已经|今年以来|去年)")
 _GRADE = re.compile(r"(?:达到|达|创建成|晋升为|成为)\s*([一二三])级([甲乙丙])等")
 _SCOPE_AFTER = re.compile(r"^\s*(?:及|或)?\s*(?:以上|以下)\s*的?\s*(?=[\u4e00-\u9fff])(?!标准|水平|要求)")
 _NOISE = re.compile(r"[“\"《「『][^”\"》」』]{0,40}[”\"》」』]")
 _LEAD_STRIP = re.compile(
-    r"^(?:力争|争取|努力|确保|原则上|要|并|同时|此外|另外|推动|推进实现|实现|使|到|至|在此基础上|进一步)\s*"
+    r"^(?:力争|争取|努力|确保|原则上|要|并|同时|此外|另外|推动|推进实现|实现|使|到(?!达)|至(?!少)|在此基础上|进一步)\s*"
 )
 _RESULT_VERB = re.compile(
     r"达到|达|配备|推荐|评选|建成|新增|完成|提高|降|不少于|不低于|超过|高于|低于|控制|占|增加|培训|招收|设置|覆盖|选择"
@@ -76,6 +80,8 @@ def _valid_quantities(folded: str) -> list[re.Match]:
         if unit not in ("%", "个百分点", "百分点", "‰") and _SCOPE_AFTER.match(masked[m.end() :]):
             continue
         out.append(m)
+    for m in _DURATION.finditer(masked):
+        out.append(m)
     for m in _CN_QUANTITY.finditer(masked):
         out.append(m)
     for m in _GRADE.finditer(masked):
@@ -119,6 +125,8 @@ def find_targets(
         start = pos
         pos += len(clause) + 1
         if not clause.strip():
+            continue
+        if _STATUS.match(clause):
             continue
         for part_start, part in _split_parallel(clause, start):
             fpart = folded[part_start : part_start + len(part)]
