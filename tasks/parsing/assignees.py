@@ -188,6 +188,9 @@ def _parse_list(content: str, rules: DocRules) -> Assignment:
     return result
 
 
+_DEADLINE_FIELD = re.compile(
+    r"(?:完成|办结|整改|时间)(?:时限|时间|节点|期限)\s*[:：]|(?:进度|时间)安排\s*[:：]"
+)
 _LABELLED = re.compile(
     r"(牵头(?:单位|部门|处室)|责任(?:单位|部门|处室)|配合(?:单位|部门|处室)|协办(?:单位|部门)|参与(?:单位|部门))\s*[:：]"
 )
@@ -202,11 +205,14 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
         inner = folded[start + 1 : end - 1]
         if not _ROLE_WORD.search(inner) or len(inner) > 400:
             continue
-        parsed = _parse_list(text[start + 1 : end - 1], rules)
+        # "（责任单位：X、Y；完成时限：…）": the time limit is not part of the list.
+        cut = _DEADLINE_FIELD.search(inner)
+        stop = start + 1 + cut.start() if cut else end - 1
+        parsed = _parse_list(text[start + 1 : stop], rules)
         if parsed.empty():
             continue
         result.merge(parsed)
-        spans.append((start, end))
+        spans.append((start, stop if cut else end))
     for m in _LABELLED.finditer(folded):
         if any(s <= m.start() < e for s, e in spans):
             continue
@@ -214,6 +220,9 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
         nxt = _LABELLED.search(folded, m.end())
         if nxt:
             value_end = nxt.start()
+        cut = _DEADLINE_FIELD.search(folded, m.end(), value_end)
+        if cut:
+            value_end = cut.start()
         stop = re.search(r"[。\n]", folded[m.end() : value_end])
         if stop:
             value_end = m.end() + stop.start()

@@ -25,7 +25,7 @@ def test_corpus_is_big_enough_and_varied():
     golds = sorted((CORPUS / "gold").glob("*.json"))
     assert len(golds) >= 8
     docs = [p for p in CORPUS.iterdir() if p.is_file()]
-    assert {p.suffix for p in docs} >= {".txt", ".docx", ".xlsx"}
+    assert {p.suffix for p in docs} >= {".txt", ".docx", ".xlsx", ".pdf"}
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ Usage: .venv/bin/python tests/parsing/corpus/src/build_corpus.py
 * n05_county_gb18030.txt   GB18030 encoding of src/n05_county.utf8.txt
 * n06_pdf_copy.txt  src/n06_pdf_copy.src.txt as copied out of a PDF (hard wraps, page footers,
   running header)
+* n10_county_list.pdf  a real PDF with a text layer from src/n10_pdf.src.txt (wrapped lines,
+  running header, page footers)
 * n08_traditional.txt  src/n08_traditional.src.txt in traditional characters with full-width digits
 
 Everything is deterministic, so the files only change when this script does.
@@ -256,6 +258,31 @@ def build_xlsx() -> bytes:
 # --- n06: text copied out of a PDF ---------------------------------------------------------------
 
 
+def build_pdf(text: str, header: str, width: int = 26, lines_per_page: int = 24) -> bytes:
+    """A real PDF (text layer): wrapped lines, a running header and a page footer per page."""
+    import sys
+
+    sys.path.insert(0, str(OUT.parents[2]))
+    from tests.parsing.builders import make_pdf
+
+    lines: list[str] = []
+    for para in text.split("\n"):
+        para = para.strip()
+        while len(para) > width:
+            lines.append(para[:width])
+            para = para[width:]
+        lines.append(para)
+    pages = []
+    for no, i in enumerate(range(0, len(lines), lines_per_page), start=1):
+        page = ([header] if no > 1 else []) + lines[i : i + lines_per_page] + [f"— {no} —"]
+        pages.append(page)
+    # make_pdf puts lines[p::n] on page p: interleave the pages' lines (padded with blanks).
+    depth = max(len(p) for p in pages)
+    padded = [p + [" "] * (depth - len(p)) for p in pages]
+    interleaved = [padded[p][i] for i in range(depth) for p in range(len(pages))]
+    return make_pdf(interleaved, pages=len(pages))
+
+
 def pdf_copy(text: str, width: int = 24, lines_per_page: int = 22) -> str:
     lines: list[str] = []
     for para in text.split("\n"):
@@ -284,6 +311,8 @@ def main() -> None:
     (OUT / "n05_county_gb18030.txt").write_bytes(county.replace("\n", "\r\n").encode("gb18030"))
     src6 = (SRC / "n06_pdf_copy.src.txt").read_text(encoding="utf-8")
     (OUT / "n06_pdf_copy.txt").write_text(pdf_copy(src6), encoding="utf-8")
+    src10 = (SRC / "n10_pdf.src.txt").read_text(encoding="utf-8")
+    (OUT / "n10_county_list.pdf").write_bytes(build_pdf(src10, "霍医改办〔2024〕3号"))
     src8 = (SRC / "n08_traditional.src.txt").read_text(encoding="utf-8")
     (OUT / "n08_traditional.txt").write_text(traditional(src8), encoding="utf-8")
 
