@@ -21,6 +21,7 @@ from regions.models import Department, DepartmentAlias, Region
 from tasks.models import (
     Assignment,
     Deadline,
+    DocumentImport,
     Evidence,
     PolicyDocument,
     ProgressUpdate,
@@ -156,6 +157,24 @@ class PolicyDocumentFactory(factory.django.DjangoModelFactory):
     base_year = 2026
     kind = PolicyDocument.Kind.KEY_TASKS
     checksum = factory.Sequence(lambda n: hashlib.sha256(f"document {n}".encode()).hexdigest())
+
+
+class DocumentImportFactory(factory.django.DjangoModelFactory):
+    """An uploaded document awaiting review, with a small in-memory file."""
+
+    class Meta:
+        model = DocumentImport
+
+    class Params:
+        content = "郑州市2026年深化医改重点工作任务\n一、推进DRG/DIP支付方式改革。".encode()
+
+    original_name = "重点工作任务.txt"
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name=o.original_name))
+    checksum = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    region = factory.SubFactory(CityFactory)
+    draft = factory.LazyFunction(lambda: {"title": "郑州市2026年深化医改重点工作任务", "tasks": []})
+    text = factory.LazyAttribute(lambda o: o.content.decode())
+    created_by = factory.SubFactory(OfficeUserFactory, region=factory.SelfAttribute("..region"))
 
 
 class TaskFactory(factory.django.DjangoModelFactory):

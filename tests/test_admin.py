@@ -14,6 +14,7 @@ from regions.models import Department, DepartmentAlias, Region
 from tasks.models import (
     Assignment,
     Deadline,
+    DocumentImport,
     Evidence,
     PolicyDocument,
     ProgressUpdate,
@@ -28,6 +29,7 @@ from tests.factories import (
     CountyFactory,
     DeadlineFactory,
     DepartmentAliasFactory,
+    DocumentImportFactory,
     EvidenceFactory,
     GroupFactory,
     PolicyDocumentFactory,
@@ -58,6 +60,7 @@ BUILDERS = {
     Department: lambda: DepartmentAliasFactory(department=SubordinateGovernmentFactory()).department,
     DepartmentAlias: DepartmentAliasFactory,
     PolicyDocument: PolicyDocumentFactory,
+    DocumentImport: DocumentImportFactory,
     Task: a_task_with_everything,
     Assignment: AssignmentFactory,
     Deadline: DeadlineFactory,
