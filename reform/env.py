@@ -59,6 +59,10 @@ def parse_database_url(url: str, base_dir: Path, conn_max_age: int) -> dict:
         name = path if path == ":memory:" or Path(path).is_absolute() else str(base_dir / path)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"DATABASE_URL has a malformed port: {url!r}") from None
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name")
@@ -68,8 +72,9 @@ def parse_database_url(url: str, base_dir: Path, conn_max_age: int) -> dict:
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
+            # A percent-encoded host is a Unix socket directory (postgres://u@%2Fvar%2Frun%2Fpostgresql/db).
+            "HOST": unquote(parts.hostname or ""),
+            "PORT": str(port or ""),
             # Persistent connections: a request must not pay for a new connection.
             "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,

@@ -1,6 +1,34 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from regions.models import Department, DepartmentAlias, Region
+
+
+class DepartmentAliasForm(forms.ModelForm):
+    """Checks the alias is free in the department's region (region is not on the form, so Django can't)."""
+
+    class Meta:
+        model = DepartmentAlias
+        fields = ["department", "alias"]
+
+    def clean(self):
+        cleaned = super().clean()
+        department = cleaned.get("department") or getattr(self.instance, "department", None)
+        alias = cleaned.get("alias")
+        if department is None or not alias or department.region_id is None:
+            return cleaned
+        taken = DepartmentAlias.objects.filter(region_id=department.region_id, alias=alias)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        owner = taken.select_related("department").first()
+        if owner is not None:
+            self.add_error(
+                "alias",
+                _("%(alias)s is already an alias of %(department)s in this region.")
+                % {"alias": alias, "department": owner.department},
+            )
+        return cleaned
 
 
 @admin.register(Region)
@@ -14,6 +42,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 class DepartmentAliasInline(admin.TabularInline):
     model = DepartmentAlias
+    form = DepartmentAliasForm
     fields = ["alias"]
     extra = 1
 
@@ -39,6 +68,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(DepartmentAlias)
 class DepartmentAliasAdmin(admin.ModelAdmin):
+    form = DepartmentAliasForm
     list_display = ["alias", "department", "region"]
     list_select_related = ["department", "region"]
     search_fields = ["alias", "department__name"]

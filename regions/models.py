@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegionQuerySet(models.QuerySet):
-    def subtree(self, region: Region) -> RegionQuerySet:
-        """The region and every region below it (regions are at most three levels deep)."""
-        return self.filter(Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
+    def subtree(self, region: Region | int) -> RegionQuerySet:
+        """The region and every region below it (regions are at most three levels deep).
+
+        Takes an id too, so callers holding `user.region_id` don't load the region first.
+        """
+        pk = region if isinstance(region, int) else region.pk
+        return self.filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
 
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):

@@ -36,6 +36,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The real reference data (regions, departments, aliases), for tests that need it: `reference_data`.
+pytest_plugins = ["tests.reference"]
+
 # Regions --------------------------------------------------------------------------------------
 
 

@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db.models import Count
-from django.test import override_settings
 
 from regions.models import Department, DepartmentAlias, Region
+from tests.reference import fixture_records
 
 FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
 SEEDS = FIXTURES / "seeds"
@@ -79,30 +79,6 @@ HUNAN_PREFECTURES = {
     "431300": "娄底市",
     "433100": "湘西土家族苗族自治州",
 }
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """Load the fixtures once for the module (loading with natural keys takes seconds), then remove them."""
-    with django_db_blocker.unblock(), override_settings(FIXTURE_DIRS=[FIXTURES]):
-        call_command("loaddata", "regions", "departments", verbosity=0)
-    yield
-    codes = [record["fields"]["code"] for record in fixture_records("regions")]
-    with django_db_blocker.unblock():
-        DepartmentAlias.objects.filter(region__code__in=codes).delete()
-        Department.objects.filter(region__code__in=codes).delete()
-        for level in (Region.Level.COUNTY, Region.Level.CITY, Region.Level.PROVINCE):
-            Region.objects.filter(code__in=codes, level=level).delete()
-
-
-@pytest.fixture
-def reference_data(loaded_once, db, settings):
-    """The loaded reference data; each test runs in a transaction that is rolled back."""
-    settings.FIXTURE_DIRS = [FIXTURES]
-
-
-def fixture_records(name: str) -> list[dict]:
-    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -24,7 +24,7 @@ class PolicyDocumentQuerySet(models.QuerySet):
             return self
         visible_tasks = Task.objects.visible_to(user).filter(document=OuterRef("pk"))
         if user.role in (Role.OFFICE, Role.LEADER) and user.region_id:
-            scope = Region.objects.subtree(user.region).values("pk")
+            scope = Region.objects.subtree(user.region_id).values("pk")
             return self.filter(Q(region__in=scope) | Exists(visible_tasks))
         return self.filter(Exists(visible_tasks))
 

@@ -33,7 +33,7 @@ class TaskQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         if user.role in (Role.OFFICE, Role.LEADER) and user.region_id:
-            scope = Region.objects.subtree(user.region).values("pk")
+            scope = Region.objects.subtree(user.region_id).values("pk")
             assigned_in_scope = Assignment.objects.filter(task=OuterRef("pk"), department__region__in=scope)
             return self.filter(Q(document__region__in=scope) | Exists(assigned_in_scope))
         if user.role == Role.LIAISON and user.department_id:

@@ -15,11 +15,22 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a record that is kept as written."""
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    """Bulk changes are refused too: progress is an accountability record."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("progress updates are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("progress updates are append-only")
+
+
 class ProgressUpdate(models.Model):
     """A progress report on a task; never edited or deleted once written."""
 
+    # PROTECT: a task (or its document) with recorded progress cannot be deleted by accident.
     task = models.ForeignKey(
-        "tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="progress_updates"
+        "tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="progress_updates"
     )
     department = models.ForeignKey(
         "regions.Department",
@@ -36,6 +47,8 @@ class ProgressUpdate(models.Model):
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
     narrative = models.TextField(_("narrative"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress update")
