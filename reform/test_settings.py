@@ -9,7 +9,6 @@ from reform.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="reform-test-media-")
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Jobs run in-process in the suite; .ci/run proves a real worker separately.
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -122,7 +122,7 @@ def test_adduser_reads_the_password_from_stdin(reference, monkeypatch):
         (["--role", "liaison", "--password", "Kx9!long-pass"], "department"),
         (["--role", "office", "--region", "999999", "--password", "Kx9!long-pass"], "999999"),
         (["--role", "liaison", "--department", "不存在的局", "--password", "Kx9!long-pass"], "不存在的局"),
-        (["--role", "office", "--region", "410100", "--password", "123"], ""),
+        (["--role", "office", "--region", "410100", "--password", "123"], "密码"),
     ],
 )
 def test_adduser_refuses_bad_input_with_a_message_and_creates_nothing(reference, args, message):
