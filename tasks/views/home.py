@@ -1,3 +1,5 @@
+"""The landing page."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
