@@ -111,6 +111,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# The import review form has a dozen fields per task and documents have 150+ tasks.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Task-list traffic lights (tasks/lights.py): yellow when the next dated deadline is at most
+# due_soon_days away, or when the share of the time used runs ahead of the reported progress by
+# more than behind_margin percentage points.
+TRAFFIC_LIGHTS = {
+    "due_soon_days": env_int("DUE_SOON_DAYS", 14),
+    "behind_margin": env_int("BEHIND_MARGIN", 25),
+}
 
 # Redis is optional: without it jobs run in-process and the cache is per process.
 REDIS_URL = env_str("REDIS_URL") or ""

@@ -12,22 +12,19 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from regions.models import Department, DepartmentAlias, Region
 from regions.resolve import DepartmentResolver, normalize_name
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskChange, TaskStatus
 from tasks.parsing import ParsedDocument, ParseError, parse_document
+from tasks.services.draft_validation import ROLE_RANK, parse_decimal, validate_draft
 
-ROLE_RANK = {Assignment.Role.LEAD: 0, Assignment.Role.CO_LEAD: 1, Assignment.Role.COOPERATING: 2}
-OPS = {">=", "<=", "=", "range", "change"}
 KIND_BY_TITLE = [
     (re.compile(r"重点(工作)?任务|工作要点"), PolicyDocument.Kind.KEY_TASKS),
     (re.compile(r"方案|规划|意见|办法"), PolicyDocument.Kind.IMPLEMENTATION_PLAN),
@@ -176,101 +173,6 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
     }
 
 
-# Validating the draft -----------------------------------------------------------------------------
-
-
-def _date(value: Any, where: str, errors: list[str]) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.append(
-            _("%(where)s: %(value)s is not a valid date (YYYY-MM-DD).") % {"where": where, "value": value}
-        )
-        return None
-
-
-def _decimal(value: Any, where: str, errors: list[str]) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        errors.append(_("%(where)s: %(value)s is not a number.") % {"where": where, "value": value})
-        return None
-    if not number.is_finite() or abs(number) >= Decimal("1e12"):
-        errors.append(_("%(where)s: %(value)s is out of range.") % {"where": where, "value": value})
-        return None
-    return number
-
-
-def _label(index: int, task: dict) -> str:
-    return _("Task %(index)s (%(number)s)") % {"index": index + 1, "number": task.get("number") or "—"}
-
-
-def _allowed_departments(region: Region, draft: dict) -> dict[int, Department]:
-    """Departments the draft may assign: those of the region, the regions above it and below it."""
-    wanted = {a.get("department_id") for t in draft["tasks"] for a in t.get("assignees", [])}
-    wanted |= {
-        i for t in draft["tasks"] for c in t.get("collective", []) for i in c.get("department_ids", [])
-    }
-    wanted.discard(None)
-    chain = []
-    node = region
-    while node is not None:
-        chain.append(node.pk)
-        node = node.parent
-    scope = Q(region_id__in=chain) | Q(region__in=Region.objects.subtree(region))
-    return {d.pk: d for d in Department.objects.filter(scope, pk__in=wanted, is_active=True)}
-
-
-def _validate(draft: dict, region: Region) -> list[str]:
-    errors: list[str] = []
-    if not (draft.get("title") or "").strip():
-        errors.append(_("The document has no title."))
-    if not draft.get("tasks"):
-        errors.append(_("The document has no tasks to import."))
-    _date(draft.get("issued_on"), _("Date of issue"), errors)
-    allowed = _allowed_departments(region, draft)
-    for index, task in enumerate(draft.get("tasks", [])):
-        where = _label(index, task)
-        if not (task.get("text") or "").strip():
-            errors.append(_("%(where)s has no text.") % {"where": where})
-        for assignee in task.get("assignees", []):
-            if assignee.get("role") not in ROLE_RANK:
-                errors.append(
-                    _("%(where)s: unknown role %(role)s.") % {"where": where, "role": assignee.get("role")}
-                )
-            dept = assignee.get("department_id")
-            if dept is not None and dept not in allowed:
-                errors.append(
-                    _("%(where)s: %(name)s is mapped to a department outside this document's region.")
-                    % {"where": where, "name": assignee.get("text")}
-                )
-        for item in task.get("collective", []):
-            if any(i not in allowed for i in item.get("department_ids", [])):
-                errors.append(
-                    _("%(where)s: %(name)s is mapped to a department outside this document's region.")
-                    % {"where": where, "name": item.get("text")}
-                )
-        for deadline in task.get("deadlines", []):
-            if deadline.get("kind") not in Deadline.Kind.values:
-                errors.append(
-                    _("%(where)s: unknown deadline kind %(kind)s.")
-                    % {"where": where, "kind": deadline.get("kind")}
-                )
-            _date(deadline.get("date"), where, errors)
-        for target in task.get("targets", []):
-            if target.get("op") not in OPS:
-                errors.append(
-                    _("%(where)s: unknown comparator %(op)s.") % {"where": where, "op": target.get("op")}
-                )
-            for key in ("value", "upper", "baseline"):
-                _decimal(target.get(key), where, errors)
-    return errors
-
-
 # Writing ------------------------------------------------------------------------------------------
 
 
@@ -340,9 +242,9 @@ def _targets(task: Task, spec: dict, previous: dict[str, Target]) -> list[Target
             text=item["text"][:300],
             metric=(item.get("metric") or "")[:200],
             comparator=item["op"],
-            value=_decimal(item.get("value"), "", []),
-            value_max=_decimal(item.get("upper"), "", []),
-            baseline=_decimal(item.get("baseline"), "", []),
+            value=parse_decimal(item.get("value"), "", []),
+            value_max=parse_decimal(item.get("upper"), "", []),
+            baseline=parse_decimal(item.get("baseline"), "", []),
             unit=(item.get("unit") or "")[:32],
             year=year,
             due_on=date(year, 12, 31) if year else None,
@@ -387,7 +289,7 @@ def import_document(
     With dry_run everything is written and checked, then rolled back, so the result says exactly what
     a real import would do.
     """
-    errors = _validate(draft, region)
+    errors = validate_draft(draft, region)
     if errors:
         raise DocumentImportError(errors)
     checksum = checksum_of(data)

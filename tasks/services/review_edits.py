@@ -28,7 +28,8 @@ from regions.resolve import DepartmentResolver, normalize_name
 from tasks.models import Deadline, PolicyDocument
 from tasks.parsing.deadlines import parse_deadline_cell
 from tasks.parsing.targets import describe
-from tasks.services.importing import OPS, ROLE_RANK, DocumentImportError
+from tasks.services.draft_validation import OPS, ROLE_RANK
+from tasks.services.importing import DocumentImportError
 
 ROLES = tuple(ROLE_RANK)
 DEADLINE_KINDS = tuple(Deadline.Kind.values)

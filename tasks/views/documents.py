@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from tasks.models import Assignment, PolicyDocument, Task
-from tasks.services.importing import ROLE_RANK
+from tasks.services.draft_validation import ROLE_RANK
 
 
 def _responsibilities(task: Task) -> list[dict]:
