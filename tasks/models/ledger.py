@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +18,10 @@ class TaskStatus(models.TextChoices):
     PENDING_VERIFICATION = "pending_verification", _("Pending verification")
     COMPLETED = "completed", _("Completed")
     SUSPENDED = "suspended", _("Suspended")
+
+
+# A task in one of these states is not overdue, whatever its deadlines say.
+CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SUSPENDED)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -41,6 +48,39 @@ class TaskQuerySet(models.QuerySet):
                 Exists(Assignment.objects.filter(task=OuterRef("pk"), department_id=user.department_id))
             )
         return self.none()
+
+    def with_schedule(self, today: datetime.date | None = None) -> TaskQuerySet:
+        """Annotate what the traffic lights and the due-date filters need, in the same query.
+
+        - `due_on`: the latest dated deadline (the task's due date), or None;
+        - `next_due_on`: the earliest dated deadline on or after `today` (the next milestone);
+        - `is_overdue`: past `due_on` and neither completed nor suspended;
+        - `starts_on`: the document's issue date, or the day the task was created, from which the
+          share of the time used is measured.
+
+        Correlated subqueries rather than joins and GROUP BY, so that further filters and joins
+        can neither multiply rows nor skew the dates. `today` defaults to the local date.
+        """
+        today = today or timezone.localdate()
+        dated = Deadline.objects.filter(task=OuterRef("pk"), kind=Deadline.Kind.DATE)
+        return self.annotate(
+            due_on=Subquery(dated.order_by("-due_on").values("due_on")[:1]),
+            next_due_on=Subquery(dated.filter(due_on__gte=today).order_by("due_on").values("due_on")[:1]),
+            starts_on=Coalesce("document__issued_on", TruncDate("created_at")),
+        ).annotate(
+            is_overdue=Case(
+                When(
+                    Q(due_on__lt=today) & ~Q(status__in=CLOSED_STATUSES),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def has_schedule(self) -> bool:
+        """Whether with_schedule() has annotated this queryset already."""
+        return "due_on" in self.query.annotations
 
 
 class Task(models.Model):

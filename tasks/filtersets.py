@@ -1,0 +1,255 @@
+"""The one FilterSet of the task list: the page, its Excel export and the API filter alike.
+
+    tasks = Task.objects.visible_to(request.user).with_schedule()
+    filterset = TaskFilterSet(request.GET, tasks, request=request)
+    page = filterset.qs  # filtered and ordered; empty when the parameters are invalid
+
+The caller's queryset decides what may be seen; the filters only narrow it. The choices of the
+document, region and department filters are limited to what the user may see (the `user`
+argument, else `request.user`; with neither, they are empty). Filters across assignments and
+targets are EXISTS subqueries, so a task with several of them still appears once, and the whole
+list stays one query.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Department, Region
+from tasks.models import Assignment, PolicyDocument, Target, Task, TaskStatus
+
+# Free text: at most this many words, each of which must match somewhere.
+MAX_SEARCH_TERMS = 8
+# due_within: a bound that no real question exceeds, so a typo cannot build an absurd date.
+MAX_DUE_WITHIN_DAYS = 3660
+
+LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
+
+# Documents newest first (as PolicyDocument.Meta.ordering), then the document's own order. NULLS
+# LAST because PostgreSQL and SQLite disagree on where NULLs go; the ids make the order total.
+DOCUMENT_ORDER = (
+    F("document__issued_on").desc(nulls_last=True),
+    F("document__created_at").desc(),
+    F("document_id").desc(),
+    F("position").asc(),
+    F("pk").asc(),
+)
+REVERSED_DOCUMENT_ORDER = (
+    F("document__issued_on").asc(nulls_first=True),
+    F("document__created_at").asc(),
+    F("document_id").asc(),
+    F("position").desc(),
+    F("pk").desc(),
+)
+# Statuses in the order a task goes through them, not alphabetically.
+STATUS_RANK = Case(
+    *(When(status=value, then=Value(rank)) for rank, value in enumerate(TaskStatus.values)),
+    default=Value(len(TaskStatus.values)),
+)
+
+
+def departments_visible_to(user) -> QuerySet[Department]:
+    """Departments holding an assignment on a task the user may see."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Department.objects.all()
+    visible = Task.objects.visible_to(user).values("pk")
+    return Department.objects.filter(
+        Exists(Assignment.objects.filter(department=OuterRef("pk"), task__in=visible))
+    )
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    """Regions holding, themselves or below, a document the user may see, and the user's own subtree."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Region.objects.all()
+    documents = PolicyDocument.objects.visible_to(user)
+    holding = Exists(
+        documents.filter(
+            Q(region=OuterRef("pk"))
+            | Q(region__parent=OuterRef("pk"))
+            | Q(region__parent__parent=OuterRef("pk"))
+        )
+    )
+    region_id = getattr(user, "region_id", None)
+    if region_id and user.is_authenticated and user.is_active:
+        return Region.objects.filter(Q(pk__in=Region.objects.subtree(region_id).values("pk")) | holding)
+    return Region.objects.filter(holding)
+
+
+class IntegerFilter(django_filters.Filter):
+    # NumberFilter would accept "1.5" days.
+    field_class = forms.IntegerField
+
+
+class TaskOrderingFilter(django_filters.OrderingFilter):
+    """Ordering by the listed columns, always ending in the document order so pages are stable."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "fields",
+            (
+                ("position", "position"),
+                ("due_on", "due_on"),
+                ("status", "status"),
+                ("progress", "progress"),
+                ("updated_at", "updated_at"),
+            ),
+        )
+        kwargs.setdefault(
+            "field_labels",
+            {
+                "position": _("Document order"),
+                "due_on": _("Due date"),
+                "status": _("Status"),
+                "progress": _("Progress"),
+                "updated_at": _("Last updated"),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        # Unlike OrderingFilter, an empty value orders too: the list needs its stable order.
+        return qs.order_by(*task_ordering(value or []))
+
+
+def task_ordering(params: list[str]) -> list:
+    """order_by() arguments for ordering parameters such as ["-due_on", "status"]."""
+    ordering: list = []
+    for param in params:
+        descending = param.startswith("-")
+        name = param.removeprefix("-")
+        if name == "position":
+            ordering.extend(REVERSED_DOCUMENT_ORDER if descending else DOCUMENT_ORDER)
+        elif name == "due_on":
+            # Tasks without a due date go last either way.
+            ordering.append(
+                F("due_on").desc(nulls_last=True) if descending else F("due_on").asc(nulls_last=True)
+            )
+        elif name == "status":
+            ordering.append(STATUS_RANK.desc() if descending else STATUS_RANK.asc())
+        elif name in ("progress", "updated_at"):
+            ordering.append(F(name).desc() if descending else F(name).asc())
+    ordering.extend(DOCUMENT_ORDER)
+    return ordering
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    """Filters of the task list; see the module docstring for how to call it."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
+    document = django_filters.ModelChoiceFilter(queryset=PolicyDocument.objects.none(), label=_("Document"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), to_field_name="code", method="filter_region", label=_("Region")
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.none(), method="filter_department", label=_("Department")
+    )
+    lead_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.none(), method="filter_lead_department", label=_("Lead department")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=TaskStatus.choices, distinct=False, label=_("Status")
+    )
+    section = django_filters.CharFilter(field_name="section", label=_("Section"))
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
+    due_before = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lte", label=_("Due on or before")
+    )
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
+    due_within = IntegerFilter(
+        method="filter_due_within",
+        min_value=0,
+        max_value=MAX_DUE_WITHIN_DAYS,
+        label=_("Next deadline within (days)"),
+    )
+    targets_not_attained = django_filters.BooleanFilter(
+        method="filter_targets_not_attained", label=_("Targets not attained")
+    )
+    ordering = TaskOrderingFilter(label=_("Order by"))
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data=None,
+        queryset: QuerySet[Task] | None = None,
+        *,
+        request=None,
+        prefix: str | None = None,
+        user=None,
+        today: datetime.date | None = None,
+    ) -> None:
+        self.user = user or getattr(request, "user", None) or AnonymousUser()
+        self.today = today or timezone.localdate()
+        if queryset is None:
+            # Never the whole table by accident.
+            queryset = Task.objects.visible_to(self.user)
+        if "due_on" not in queryset.query.annotations:
+            queryset = queryset.with_schedule(self.today)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["document"].queryset = PolicyDocument.objects.visible_to(self.user)
+        self.filters["region"].queryset = regions_visible_to(self.user)
+        departments = departments_visible_to(self.user)
+        self.filters["department"].queryset = departments
+        self.filters["lead_department"].queryset = departments
+
+    @property
+    def qs(self) -> QuerySet[Task]:
+        """The filtered, ordered list; empty when a parameter is invalid (see `errors`)."""
+        if not hasattr(self, "_qs"):
+            if self.is_bound and not self.form.is_valid():
+                # Ignoring the bad parameter would list more than was asked for.
+                self._qs = self.queryset.none()
+            elif self.is_bound:
+                self._qs = self.filter_queryset(self.queryset.all())
+            else:
+                self._qs = self.filters["ordering"].filter(self.queryset.all(), None)
+        return self._qs
+
+    def filter_q(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        for term in value.split()[:MAX_SEARCH_TERMS]:
+            assigned = Assignment.objects.filter(task=OuterRef("pk")).filter(
+                Q(department__name__icontains=term)
+                | Q(text_as_written__icontains=term)
+                | Q(department__aliases__alias__icontains=term)
+            )
+            queryset = queryset.filter(
+                Q(text__icontains=term)
+                | Q(label__icontains=term)
+                | Q(section__icontains=term)
+                | Q(document__title__icontains=term)
+                | Q(document__doc_number__icontains=term)
+                | Exists(assigned)
+            )
+        return queryset
+
+    def filter_region(self, queryset: QuerySet[Task], name: str, value: Region) -> QuerySet[Task]:
+        return queryset.filter(document__region__in=Region.objects.subtree(value.pk).values("pk"))
+
+    def filter_department(self, queryset: QuerySet[Task], name: str, value: Department) -> QuerySet[Task]:
+        return queryset.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), department=value)))
+
+    def filter_lead_department(
+        self, queryset: QuerySet[Task], name: str, value: Department
+    ) -> QuerySet[Task]:
+        return queryset.filter(
+            Exists(Assignment.objects.filter(task=OuterRef("pk"), department=value, role__in=LEADING_ROLES))
+        )
+
+    def filter_due_within(self, queryset: QuerySet[Task], name: str, value: int) -> QuerySet[Task]:
+        return queryset.filter(
+            next_due_on__gte=self.today, next_due_on__lte=self.today + datetime.timedelta(days=value)
+        )
+
+    def filter_targets_not_attained(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        not_attained = Exists(Target.objects.filter(task=OuterRef("pk"), attained=False))
+        return queryset.filter(not_attained if value else ~not_attained)
