@@ -5,11 +5,13 @@ from tasks.models import (
     Deadline,
     DocumentImport,
     Evidence,
+    ExtensionRequest,
     PolicyDocument,
     ProgressUpdate,
     Reminder,
     Report,
     Target,
+    TargetReading,
     Task,
     TaskChange,
 )
@@ -146,3 +148,17 @@ class DocumentImportAdmin(admin.ModelAdmin):
     list_select_related = ["region", "created_by"]
     readonly_fields = ["checksum", "created_by", "created_at", "document"]
     raw_id_fields = ["region"]
+
+
+@admin.register(TargetReading)
+class TargetReadingAdmin(ReadOnlyAdmin):
+    list_display = ["target", "value", "update"]
+    list_select_related = ["target", "update"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ["task", "department", "current_due_on", "requested_due_on", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["task", "department"]
+    raw_id_fields = ["task", "deadline", "department", "requested_by", "reviewed_by"]

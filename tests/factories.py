@@ -23,11 +23,13 @@ from tasks.models import (
     Deadline,
     DocumentImport,
     Evidence,
+    ExtensionRequest,
     PolicyDocument,
     ProgressUpdate,
     Reminder,
     Report,
     Target,
+    TargetReading,
     Task,
     TaskChange,
     TaskStatus,
@@ -259,6 +261,30 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
     uploaded_by = factory.SelfAttribute("update.author")
+
+
+class TargetReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetReading
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    target = factory.SubFactory(TargetFactory, task=factory.SelfAttribute("..update.task"))
+    value = Decimal("85")
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    """A lead department's request to move the task's deadline by three months."""
+
+    class Meta:
+        model = ExtensionRequest
+
+    task = factory.SubFactory(TaskFactory)
+    deadline = factory.SubFactory(DeadlineFactory, task=factory.SelfAttribute("..task"))
+    department = factory.SubFactory(DepartmentFactory, region=factory.SelfAttribute("..task.document.region"))
+    requested_by = factory.SubFactory(LiaisonFactory, department=factory.SelfAttribute("..department"))
+    current_due_on = factory.SelfAttribute("deadline.due_on")
+    requested_due_on = datetime.date(2026, 9, 30)
+    reason = "国家配套文件尚未出台，需顺延。"
 
 
 # Background work ------------------------------------------------------------------------------

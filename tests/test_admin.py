@@ -16,11 +16,13 @@ from tasks.models import (
     Deadline,
     DocumentImport,
     Evidence,
+    ExtensionRequest,
     PolicyDocument,
     ProgressUpdate,
     Reminder,
     Report,
     Target,
+    TargetReading,
     Task,
     TaskChange,
 )
@@ -31,12 +33,14 @@ from tests.factories import (
     DepartmentAliasFactory,
     DocumentImportFactory,
     EvidenceFactory,
+    ExtensionRequestFactory,
     GroupFactory,
     PolicyDocumentFactory,
     ReminderFactory,
     ReportFactory,
     SubordinateGovernmentFactory,
     TargetFactory,
+    TargetReadingFactory,
     TaskChangeFactory,
     UserFactory,
 )
@@ -70,10 +74,12 @@ BUILDERS = {
     Reminder: ReminderFactory,
     Report: ReportFactory,
     TaskChange: TaskChangeFactory,
+    TargetReading: TargetReadingFactory,
+    ExtensionRequest: ExtensionRequestFactory,
 }
 
 # Records kept as written: the admin shows them but offers no add form.
-READ_ONLY = {ProgressUpdate, Evidence, Reminder, TaskChange}
+READ_ONLY = {ProgressUpdate, Evidence, Reminder, TaskChange, TargetReading}
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 by_label = pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

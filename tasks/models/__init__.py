@@ -2,7 +2,8 @@ from tasks.models.audit import TaskChange
 from tasks.models.documents import DocumentImport, PolicyDocument
 from tasks.models.jobs import Reminder, Report
 from tasks.models.ledger import Assignment, Deadline, Target, Task, TaskQuerySet, TaskStatus
-from tasks.models.progress import AppendOnlyError, Evidence, ProgressUpdate
+from tasks.models.progress import AppendOnlyError, Evidence, ProgressUpdate, TargetReading
+from tasks.models.requests import ExtensionRequest
 
 __all__ = [
     "AppendOnlyError",
@@ -10,11 +11,13 @@ __all__ = [
     "Deadline",
     "DocumentImport",
     "Evidence",
+    "ExtensionRequest",
     "PolicyDocument",
     "ProgressUpdate",
     "Reminder",
     "Report",
     "Target",
+    "TargetReading",
     "Task",
     "TaskChange",
     "TaskQuerySet",

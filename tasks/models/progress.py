@@ -74,6 +74,29 @@ class ProgressUpdate(models.Model):
         raise AppendOnlyError("progress updates are append-only")
 
 
+class TargetReading(models.Model):
+    """An actual value of a target, as reported with a progress update."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="readings"
+    )
+    target = models.ForeignKey(
+        "tasks.Target", verbose_name=_("target"), on_delete=models.CASCADE, related_name="readings"
+    )
+    value = models.DecimalField(_("actual value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("target reading")
+        verbose_name_plural = _("target readings")
+        ordering = ["update", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "target"], name="reading_one_per_target_per_update"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} = {self.value}"
+
+
 def evidence_path(instance: "Evidence", filename: str) -> str:
     # Random names: the original name is kept in the row, never used on disk.
     suffix = PurePath(filename).suffix.lower()[:10]
