@@ -1,0 +1,182 @@
+"""The task-list workbook (任务台账): plain rows in, .xlsx bytes out, no database.
+
+Layout: the title on row 1, when it was generated and how many tasks on row 2, the header on
+row 3 (frozen, with an autofilter), one task per row below. Dates are real dates and progress is
+a real percentage, so offices can sort and sum in Excel; text that a spreadsheet would read as a
+formula (=, +, -, @, tab, CR) is stored as text (CWE-1236): task texts come from uploaded files.
+Headers are translated like the rest of the interface (gettext, English msgids).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+TITLE_ROW = 1
+INFO_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = HEADER_ROW + 1
+# Everything above the first task stays in view while scrolling.
+FREEZE_AT = f"A{FIRST_DATA_ROW}"
+
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0%"
+# Excel refuses longer cell text.
+MAX_CELL_CHARS = 32767
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Excel's own "good / neutral / bad" fills, which offices recognise.
+LIGHT_FILLS = {
+    "red": "FFC7CE",
+    "yellow": "FFEB9C",
+    "green": "C6EFCE",
+    "grey": "D9D9D9",
+}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task as the workbook shows it; every text already in the reader's language."""
+
+    document_title: str
+    doc_number: str
+    label: str
+    section: str
+    text: str
+    lead_departments: tuple[str, ...]
+    cooperating_departments: tuple[str, ...]
+    # The time limits as the document words them ("2026年6月底前；长期坚持").
+    time_limit: str
+    due_on: datetime.date | None
+    status: str
+    # 0–100.
+    progress: int
+    # A LightColour value (red / yellow / green / grey) and its words ("红：已逾期 3 天").
+    light: str
+    light_text: str
+    latest_progress: str
+
+
+def _columns() -> list[tuple[str, int]]:
+    """(header, width in characters) of each column, in the active language."""
+    return [
+        (_("No."), 6),
+        (_("Document"), 28),
+        (_("Document number"), 18),
+        (_("No. as printed"), 9),
+        (_("Area"), 18),
+        (_("Task text"), 50),
+        (_("Lead departments"), 20),
+        (_("Cooperating departments"), 20),
+        (_("Time limit"), 18),
+        (_("Due date"), 12),
+        (_("Status"), 10),
+        (_("Progress"), 8),
+        (_("Traffic light"), 18),
+        (_("Latest progress"), 40),
+    ]
+
+
+def safe_text(value: str) -> tuple[str, bool]:
+    """Text Excel will accept, and whether it must be forced to text so it is not run as a formula."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
+    return value, value.startswith(FORMULA_PREFIXES)
+
+
+def _put_text(cell, value: str) -> None:
+    text, risky = safe_text(value)
+    cell.value = text
+    if risky:
+        # openpyxl stores "=…" as a formula; a string cell with Excel's quote prefix ('=1+1 as
+        # typed) shows the text as written and stays text when someone edits the cell.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def build_task_list_workbook(rows: list[TaskRow], *, title: str, generated_at: datetime.datetime) -> bytes:
+    """The task list as an .xlsx file; `generated_at` is shown as given (pass local time)."""
+    columns = _columns()
+    last_column = get_column_letter(len(columns))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Task list")
+    workbook.properties.title = safe_text(title)[0]
+
+    _put_text(sheet.cell(TITLE_ROW, 1), title)
+    sheet.cell(TITLE_ROW, 1).font = Font(size=14, bold=True)
+    sheet.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.merge_cells(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
+    sheet.row_dimensions[TITLE_ROW].height = 28
+
+    info = ngettext(
+        "Generated at %(time)s, %(count)s task",
+        "Generated at %(time)s, %(count)s tasks",
+        len(rows),
+    ) % {"time": f"{generated_at:%Y-%m-%d %H:%M}", "count": len(rows)}
+    sheet.cell(INFO_ROW, 1, info).alignment = Alignment(horizontal="right")
+    sheet.merge_cells(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, (header, width) in enumerate(columns, start=1):
+        cell = sheet.cell(HEADER_ROW, index, header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    centred = Alignment(horizontal="center", vertical="top")
+    light_fills = {key: PatternFill("solid", fgColor=colour) for key, colour in LIGHT_FILLS.items()}
+    for number, row in enumerate(rows, start=1):
+        r = HEADER_ROW + number
+        texts = {
+            2: row.document_title,
+            3: row.doc_number,
+            4: row.label,
+            5: row.section,
+            6: row.text,
+            7: "、".join(row.lead_departments),
+            8: "、".join(row.cooperating_departments),
+            9: row.time_limit,
+            11: row.status,
+            13: row.light_text,
+            14: row.latest_progress,
+        }
+        sheet.cell(r, 1, number).alignment = centred
+        for column, value in texts.items():
+            cell = sheet.cell(r, column)
+            _put_text(cell, value)
+            cell.alignment = wrapped
+        due = sheet.cell(r, 10, row.due_on)
+        due.number_format = DATE_FORMAT
+        due.alignment = centred
+        progress = sheet.cell(r, 12, row.progress / 100)
+        progress.number_format = PERCENT_FORMAT
+        progress.alignment = centred
+        if row.light in light_fills:
+            sheet.cell(r, 13).fill = light_fills[row.light]
+        for column in range(1, len(columns) + 1):
+            sheet.cell(r, column).border = border
+
+    last_row = HEADER_ROW + len(rows)
+    sheet.freeze_panes = FREEZE_AT
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{last_row}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

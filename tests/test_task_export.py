@@ -1,0 +1,252 @@
+"""The task list exports as a workbook offices can sort, filter and print, and that runs no formula."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.utils import translation
+
+from tasks.models import Assignment, Task, TaskStatus
+from tasks.reports.rows import task_rows
+from tasks.reports.task_list import (
+    FREEZE_AT,
+    HEADER_ROW,
+    TaskRow,
+    build_task_list_workbook,
+    safe_text,
+)
+from tests.factories import (
+    AssignmentFactory,
+    DeadlineFactory,
+    ProgressUpdateFactory,
+    SubordinateGovernmentFactory,
+    TaskFactory,
+)
+
+TODAY = datetime.date(2026, 6, 1)
+GENERATED_AT = datetime.datetime(2026, 6, 1, 9, 30)
+HEADERS = [
+    "序号",
+    "文件",
+    "文号",
+    "序号（原文）",
+    "领域",
+    "任务内容",
+    "牵头部门",
+    "配合部门",
+    "完成时限",
+    "截止日期",
+    "状态",
+    "进度",
+    "信号灯",
+    "最新进展",
+]
+
+
+def row(**overrides):
+    values = {
+        "document_title": "郑州市2026年深化医改重点工作任务",
+        "doc_number": "郑医改〔2026〕1号",
+        "label": "（一）",
+        "section": "深化医保支付方式改革",
+        "text": "全面推进DRG/DIP支付方式改革。",
+        "lead_departments": ("郑州市医疗保障局",),
+        "cooperating_departments": ("郑州市卫生健康委员会", "郑州市财政局"),
+        "time_limit": "2026年6月底前",
+        "due_on": datetime.date(2026, 6, 30),
+        "status": "推进中",
+        "progress": 45,
+        "light": "green",
+        "light_text": "绿：按计划推进",
+        "latest_progress": "2026-05-20：已完成调研。",
+    }
+    return TaskRow(**{**values, **overrides})
+
+
+def build(rows, title="郑州市深化医改任务台账"):
+    with translation.override("zh-hans"):
+        content = build_task_list_workbook(rows, title=title, generated_at=GENERATED_AT)
+    return openpyxl.load_workbook(io.BytesIO(content)).active
+
+
+# The pure builder -------------------------------------------------------------------------------
+
+
+def test_title_row_and_chinese_header():
+    sheet = build([row()])
+    assert sheet["A1"].value == "郑州市深化医改任务台账"
+    assert "2026-06-01 09:30" in sheet["A2"].value
+    assert "1" in sheet["A2"].value
+    assert [cell.value for cell in sheet[HEADER_ROW]] == HEADERS
+
+
+def test_header_is_frozen_and_filterable():
+    sheet = build([row(), row()])
+    assert sheet.freeze_panes == FREEZE_AT == "A4"
+    assert sheet.auto_filter.ref == "A3:N5"
+
+
+def test_cells_have_real_types():
+    sheet = build([row()])
+    number, due, progress = sheet["A4"], sheet["J4"], sheet["L4"]
+    assert number.value == 1
+    assert due.is_date
+    assert due.value.date() == datetime.date(2026, 6, 30)
+    assert due.number_format == "yyyy-mm-dd"
+    assert progress.data_type == "n"
+    assert progress.value == pytest.approx(0.45)
+    assert progress.number_format == "0%"
+    assert sheet["G4"].value == "郑州市医疗保障局"
+    assert sheet["H4"].value == "郑州市卫生健康委员会、郑州市财政局"
+
+
+def test_a_task_without_a_due_date_has_an_empty_date_cell():
+    sheet = build([row(due_on=None, light="grey", light_text="灰：无截止日期")])
+    assert sheet["J4"].value is None
+    assert sheet["M4"].value == "灰：无截止日期"
+
+
+def test_columns_have_widths_and_long_text_wraps():
+    sheet = build([row()])
+    assert sheet.column_dimensions["F"].width == 50
+    assert all(sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMN")
+    assert sheet["F4"].alignment.wrap_text
+    assert sheet["N4"].alignment.wrap_text
+
+
+def test_the_light_cell_is_coloured():
+    sheet = build([row(light="red", light_text="红：已逾期 3 天")])
+    assert sheet["M4"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+@pytest.mark.parametrize("dangerous", ["=1+1", "+86 371 1234", "-2%以内", "@SUM(A1)", "\t=1", "\r=1"])
+def test_text_that_looks_like_a_formula_stays_text(dangerous):
+    sheet = build([row(text=dangerous, latest_progress=dangerous)])
+    for cell in (sheet["F4"], sheet["N4"]):
+        assert cell.value == dangerous
+        assert cell.data_type == "s"
+        assert cell.quotePrefix
+
+
+def test_a_formula_title_stays_text():
+    sheet = build([row()], title='=HYPERLINK("http://example.com")')
+    assert sheet["A1"].data_type == "s"
+
+
+def test_ordinary_text_is_left_alone():
+    sheet = build([row()])
+    assert not sheet["F4"].quotePrefix
+    assert safe_text("推进=改革") == ("推进=改革", False)
+
+
+def test_control_characters_that_excel_refuses_are_dropped():
+    sheet = build([row(text="推进\x0b改革\x00")])
+    assert sheet["F4"].value == "推进改革"
+
+
+def test_an_empty_list_is_still_a_workbook_with_a_header():
+    sheet = build([])
+    assert [cell.value for cell in sheet[HEADER_ROW]] == HEADERS
+    assert sheet.max_row == HEADER_ROW
+
+
+def test_english_headers_for_english_readers():
+    with translation.override("en"):
+        content = build_task_list_workbook([row()], title="Ledger", generated_at=GENERATED_AT)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["F3"].value == "Task text"
+
+
+def test_a_thousand_rows():
+    rows = [row(label=f"{n}.", text=f"第{n}项任务") for n in range(1, 1001)]
+    sheet = build(rows)
+    assert sheet.max_row == HEADER_ROW + 1000
+    assert sheet.cell(HEADER_ROW + 1000, 1).value == 1000
+    assert sheet.cell(HEADER_ROW + 1000, 6).value == "第1000项任务"
+    assert sheet.auto_filter.ref == "A3:N1003"
+
+
+# Rows from the database -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ledger(zhengzhou_document, zhengzhou_tasks, insurance_bureau):
+    insurance_task, health_task, county_task = zhengzhou_tasks
+    DeadlineFactory(task=insurance_task, due_on=datetime.date(2026, 5, 20), text="2026年5月20日前")
+    DeadlineFactory(task=insurance_task, due_on=datetime.date(2026, 5, 31), text="2026年5月底前")
+    ProgressUpdateFactory(task=insurance_task, department=insurance_bureau, narrative="启动调研。")
+    ProgressUpdateFactory(task=insurance_task, department=insurance_bureau, narrative="已完成调研。")
+    Task.objects.filter(pk=insurance_task.pk).update(status=TaskStatus.IN_PROGRESS, progress=60)
+    return zhengzhou_tasks
+
+
+def test_rows_carry_departments_deadlines_light_and_latest_progress(office, ledger):
+    with translation.override("zh-hans"):
+        rows = task_rows(Task.objects.visible_to(office), today=TODAY)
+    first = rows[0]
+    assert first.text == "全面推进DRG/DIP支付方式改革。"
+    assert first.lead_departments == ("郑州市医疗保障局",)
+    assert first.cooperating_departments == ("郑州市卫生健康委员会",)
+    assert first.time_limit == "2026年5月20日前；2026年5月底前"
+    assert first.due_on == datetime.date(2026, 5, 31)
+    assert first.status == "推进中"
+    assert first.progress == 60
+    assert first.light == "red"
+    assert first.light_text == "红：已逾期 1 天"
+    assert first.latest_progress.endswith("：已完成调研。")
+    assert rows[1].latest_progress == ""
+    assert rows[1].light == "grey"
+
+
+def test_rows_name_a_collective_assignee_once(office, zhengzhou_document, zhengzhou):
+    task = TaskFactory(document=zhengzhou_document, position=9)
+    for _ in range(3):
+        AssignmentFactory(
+            task=task,
+            department=SubordinateGovernmentFactory(region=zhengzhou),
+            role=Assignment.Role.LEAD,
+            collective_text="各县（区）人民政府",
+        )
+    (task_row,) = task_rows(Task.objects.filter(pk=task.pk), today=TODAY)
+    assert task_row.lead_departments == ("各县（区）人民政府",)
+
+
+def test_rows_put_the_lead_before_the_co_lead(office, insurance_task, health_commission):
+    Assignment.objects.filter(task=insurance_task, department=health_commission).update(
+        role=Assignment.Role.CO_LEAD
+    )
+    Assignment.objects.filter(task=insurance_task).exclude(department=health_commission).update(
+        role=Assignment.Role.LEAD
+    )
+    (task_row,) = task_rows(Task.objects.filter(pk=insurance_task.pk), today=TODAY)
+    assert task_row.lead_departments == ("郑州市医疗保障局", "郑州市卫生健康委员会")
+    assert task_row.cooperating_departments == ()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_rows_cost_the_same_queries_for_3_or_30_tasks(
+    office, zhengzhou_document, insurance_bureau, health_commission, count, django_assert_num_queries
+):
+    for position in range(1, count + 1):
+        task = TaskFactory(document=zhengzhou_document, position=position)
+        AssignmentFactory(task=task, department=insurance_bureau, role=Assignment.Role.LEAD)
+        AssignmentFactory(task=task, department=health_commission, role=Assignment.Role.COOPERATING)
+        DeadlineFactory(task=task)
+        DeadlineFactory(task=task, due_on=datetime.date(2026, 12, 31), text="2026年底前")
+        ProgressUpdateFactory(task=task, department=insurance_bureau)
+        ProgressUpdateFactory(task=task, department=insurance_bureau, narrative="最新")
+    # Tasks, assignments with departments, deadlines, latest progress updates.
+    with django_assert_num_queries(4):
+        rows = task_rows(Task.objects.visible_to(office).with_schedule(TODAY), today=TODAY)
+    assert len(rows) == count
+    assert all(r.latest_progress.endswith("：最新") for r in rows)
+
+
+def test_rows_into_a_workbook(office, ledger):
+    with translation.override("zh-hans"):
+        rows = task_rows(Task.objects.visible_to(office), today=TODAY)
+    sheet = build(rows)
+    assert sheet["F4"].value == "全面推进DRG/DIP支付方式改革。"
+    assert sheet["J4"].value.date() == datetime.date(2026, 5, 31)
+    assert sheet["L4"].value == pytest.approx(0.6)
