@@ -55,3 +55,17 @@ def test_login_page_is_in_chinese(db):
     assert response.status_code == 200
     assert "登录" in response.content.decode()
     assert "医改任务台账" in response.content.decode()
+
+
+def test_pages_stay_chinese_whatever_the_browser_asks_for(db):
+    response = Client(headers={"accept-language": "en-US,en;q=0.9"}).get("/accounts/login/")
+    assert "登录" in response.content.decode()
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+def test_english_is_shown_after_choosing_it(db):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    response = client.get("/accounts/login/")
+    assert "Log in" in response.content.decode()
+    assert response.headers["Content-Language"] == "en"
