@@ -92,7 +92,9 @@ def safe_filename(name: str, fallback: str = "evidence") -> str:
     # Line breaks and tabs become spaces; other control and invisible format characters (NUL, bell,
     # right-to-left overrides that disguise an extension) go.
     name = "".join(
-        " " if ch.isspace() else ch for ch in name if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
+        " " if ch.isspace() else ch
+        for ch in name
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
     )
     name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
     name = re.sub(r"\s+(\.[^.\s]+)$", r"\1", name)

@@ -16,7 +16,13 @@ from tasks.services import (
     replace_targets,
     update_task,
 )
-from tests.factories import DeadlineFactory, DepartmentFactory, TargetFactory, TargetReadingFactory, UserFactory
+from tests.factories import (
+    DeadlineFactory,
+    DepartmentFactory,
+    TargetFactory,
+    TargetReadingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +72,14 @@ class TestTheOfficeEditsEverythingAtOnce:
         assert set(change.changes) == {"text", "status", "deadlines", "assignments", "targets"}
         assert change.changes["deadlines"][0][0]["due_on"] == "2026-06-30"
         assert change.changes["deadlines"][1][0]["due_on"] == "2026-09-30"
-        assert [a["name"] for a in change.changes["assignments"][0]] == ["郑州市医疗保障局", "郑州市卫生健康委员会"]
+        assert [a["name"] for a in change.changes["assignments"][0]] == [
+            "郑州市医疗保障局",
+            "郑州市卫生健康委员会",
+        ]
 
-    def test_replacing_deadlines_keeps_the_original_due_date_on_record(self, office, insurance_task, deadline):
+    def test_replacing_deadlines_keeps_the_original_due_date_on_record(
+        self, office, insurance_task, deadline
+    ):
         Deadline.objects.filter(pk=deadline.pk).update(original_due_on=datetime.date(2026, 3, 31))
 
         replace_deadlines(
@@ -85,11 +96,16 @@ class TestTheOfficeEditsEverythingAtOnce:
         assert (kept.due_on, kept.original_due_on) == (datetime.date(2026, 7, 31), datetime.date(2026, 3, 31))
         assert Deadline.objects.filter(task=insurance_task).count() == 2
 
-    def test_assignments_may_go_to_a_county_below_the_documents_region(self, office, insurance_task, zhongyuan):
+    def test_assignments_may_go_to_a_county_below_the_documents_region(
+        self, office, insurance_task, zhongyuan
+    ):
         county_bureau = DepartmentFactory(region=zhongyuan, name="中原区医疗保障局")
 
         replace_assignments(
-            insurance_task, office, expected_version=1, assignments=[{"department": county_bureau, "role": "lead"}]
+            insurance_task,
+            office,
+            expected_version=1,
+            assignments=[{"department": county_bureau, "role": "lead"}],
         )
 
         assert list(insurance_task.assignments.values_list("department", flat=True)) == [county_bureau.pk]
@@ -102,7 +118,9 @@ class TestTheOfficeEditsEverythingAtOnce:
             targets=[{"text": "覆盖率达到100%", "comparator": ">=", "value": 100, "unit": "%"}],
         )
 
-        assert list(insurance_task.targets.values_list("text", "value")) == [("覆盖率达到100%", Decimal("100"))]
+        assert list(insurance_task.targets.values_list("text", "value")) == [
+            ("覆盖率达到100%", Decimal("100"))
+        ]
 
     def test_update_task_keeps_its_contract(self, office, insurance_task):
         update_task(insurance_task, expected_version=1, user=office, progress=30)
@@ -154,14 +172,18 @@ class TestRefusals:
     def test_another_department_sees_no_such_task(self, other_liaison, health_task, insurance_bureau):
         # health_task belongs to 卫健委 only; 医保局's liaison does not see it at all.
         with pytest.raises(Task.DoesNotExist):
-            update_task(health_task, expected_version=1, user=UserFactory(liaison=True, department=insurance_bureau))
+            update_task(
+                health_task, expected_version=1, user=UserFactory(liaison=True, department=insurance_bureau)
+            )
 
     def test_an_office_of_another_city_sees_no_such_task(self, outsider, insurance_task):
         with pytest.raises(Task.DoesNotExist):
             update_task(insurance_task, expected_version=1, user=outsider, progress=10)
         assert Task.objects.get(pk=insurance_task.pk).version == 1
 
-    def test_assignments_outside_the_region_are_refused(self, office, insurance_task, changsha_bureau, jinshui):
+    def test_assignments_outside_the_region_are_refused(
+        self, office, insurance_task, changsha_bureau, jinshui
+    ):
         before = snapshot(insurance_task)
 
         with pytest.raises(ValidationError, match="长沙市医疗保障局"):
@@ -176,7 +198,10 @@ class TestRefusals:
 
     def test_a_department_listed_twice_is_refused(self, office, insurance_task, insurance_bureau):
         before = snapshot(insurance_task)
-        twice = [{"department": insurance_bureau.pk, "role": "lead"}, {"department": insurance_bureau.pk, "role": "co_lead"}]
+        twice = [
+            {"department": insurance_bureau.pk, "role": "lead"},
+            {"department": insurance_bureau.pk, "role": "co_lead"},
+        ]
 
         with pytest.raises(ValidationError):
             replace_assignments(insurance_task, office, expected_version=1, assignments=twice)
@@ -209,7 +234,9 @@ class TestRefusals:
 
         assert snapshot(insurance_task) == before
 
-    @pytest.mark.parametrize("fields", [{"progress": 101}, {"progress": "x"}, {"status": "done"}, {"text": "  "}])
+    @pytest.mark.parametrize(
+        "fields", [{"progress": 101}, {"progress": "x"}, {"status": "done"}, {"text": "  "}]
+    )
     def test_bad_fields_are_refused(self, office, insurance_task, fields):
         before = snapshot(insurance_task)
 
@@ -218,7 +245,9 @@ class TestRefusals:
 
         assert snapshot(insurance_task) == before
 
-    def test_a_rejected_write_half_way_rolls_back_the_rest(self, office, insurance_task, deadline, changsha_bureau):
+    def test_a_rejected_write_half_way_rolls_back_the_rest(
+        self, office, insurance_task, deadline, changsha_bureau
+    ):
         # Deadlines are valid, assignments are not: the deadlines must not change either.
         before = snapshot(insurance_task)
 
