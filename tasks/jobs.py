@@ -1,11 +1,39 @@
 """Celery jobs of the ledger. Thin: take ids, call services."""
 
+import smtplib
+
 from celery import shared_task
 
 from tasks.models import Task
+from tasks.services import reminders
+
+# Worth another try: the mail server or the network, not the message.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
 @shared_task(name="tasks.ping")
 def ping(payload: str = "ping") -> dict:
     """Health check: proves a worker is consuming and can reach the database."""
     return {"echo": payload, "tasks": Task.objects.count()}
+
+
+@shared_task(
+    bind=True,
+    name="tasks.deliver_reminder",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def deliver_reminder(self, reminder_id: int) -> str:
+    """Email one claimed reminder (manual, scheduled or digest); safe to run again."""
+    try:
+        return reminders.deliver(reminder_id)
+    except TRANSIENT_MAIL_ERRORS as exc:
+        # Back to claimed so that the retry may send it; failed once the retries are used up.
+        reminders.release(reminder_id, repr(exc), final=self.request.retries >= self.max_retries)
+        raise
+    except Exception as exc:
+        reminders.release(reminder_id, repr(exc), final=True)
+        raise

@@ -1,6 +1,15 @@
 """Workflows on the ledger. Views, API, commands and jobs call these; none holds logic of its own."""
 
-from tasks.services.editing import EDITABLE_TASK_FIELDS, VersionConflict, update_task
+from tasks.services.editing import (
+    EDITABLE_TASK_FIELDS,
+    VersionConflict,
+    edit_task,
+    replace_assignments,
+    replace_deadlines,
+    replace_targets,
+    update_task,
+)
+from tasks.services.extensions import decide_extension, request_extension
 from tasks.services.importing import (
     DocumentImportError,
     ImportResult,
@@ -9,6 +18,15 @@ from tasks.services.importing import (
     import_document,
     parse_upload,
 )
+from tasks.services.permissions import (
+    NotPermitted,
+    can_edit_task,
+    can_report_on,
+    can_view_task,
+    get_task_for,
+)
+from tasks.services.progress import record_progress, request_completion, return_task, verify_completion
+from tasks.services.reminders import ManualReminders, send_manual_reminder
 from tasks.services.review import (
     apply_review,
     can_import,
@@ -22,22 +40,39 @@ from tasks.services.review import (
 )
 
 __all__ = [
-    "EDITABLE_TASK_FIELDS",
     "DocumentImportError",
+    "EDITABLE_TASK_FIELDS",
     "ImportResult",
+    "ManualReminders",
+    "NotPermitted",
     "VersionConflict",
     "apply_review",
     "build_draft",
+    "can_edit_task",
     "can_import",
+    "can_report_on",
+    "can_view_task",
     "confirm_import",
+    "decide_extension",
     "discard_import",
     "draft_revision",
+    "edit_task",
     "find_existing_document",
+    "get_task_for",
     "import_document",
     "importable_regions",
     "imports_of",
     "parse_upload",
+    "record_progress",
+    "replace_assignments",
+    "replace_deadlines",
+    "replace_targets",
+    "request_completion",
+    "request_extension",
+    "return_task",
+    "send_manual_reminder",
     "start_import",
     "update_draft",
     "update_task",
+    "verify_completion",
 ]

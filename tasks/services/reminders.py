@@ -1,0 +1,171 @@
+"""Reminders (催办): claim a Reminder row per person, then email it from a job after commit.
+
+The row is the claim. Its unique constraints (per task, recipient, kind and day; per recipient, kind and
+day for digests) make a second claim fail, so nobody gets the same reminder twice. `deliver` sends one
+claimed reminder — manual today, the scheduled scan's due-soon, overdue and escalation reminders and
+digests later — and is safe to run again.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from tasks.models import Reminder, Task
+from tasks.services.permissions import require_editor
+
+__all__ = ["ManualReminders", "deliver", "send_manual_reminder", "task_url"]
+
+MESSAGE_MAX_CHARS = 2000
+
+
+class ManualReminders(list):
+    """The reminders claimed (the list itself), and in `skipped` whoever had one for this task today."""
+
+    def __init__(self, claimed: list[Reminder], skipped: list[User]) -> None:
+        super().__init__(claimed)
+        self.skipped = skipped
+
+
+def _claim_one(reminder: Reminder) -> bool:
+    try:
+        with transaction.atomic():  # a savepoint: a lost claim must not spoil the caller's transaction
+            reminder.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
+    """Remind every active liaison of the task's departments, once per person, task and day.
+
+    Returns the claimed reminders (a ManualReminders list whose `skipped` names who was already reminded
+    today). Emails go out from `tasks.jobs.deliver_reminder` once this transaction commits.
+    """
+    require_editor(sender, task)
+    message = str(message or "").strip()
+    if not message:
+        raise ValidationError(_("Write a message for the departments."), code="message")
+    if len(message) > MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            _("The message is longer than %(limit)s characters.") % {"limit": MESSAGE_MAX_CHARS},
+            code="message",
+        )
+    today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai: the day as the offices count it
+    liaisons = list(
+        User.objects.filter(is_active=True, role=Role.LIAISON, department__assignments__task=task).order_by(
+            "department_id", "pk"
+        )
+    )
+    if not liaisons:
+        raise ValidationError(
+            _("None of the departments of this task has an active liaison to remind."), code="no_recipients"
+        )
+    already = set(
+        Reminder.objects.filter(
+            task=task, kind=Reminder.Kind.MANUAL, sent_on=today, recipient__in=liaisons
+        ).values_list("recipient_id", flat=True)
+    )
+    candidates = [
+        Reminder(
+            task=task,
+            recipient=user,
+            kind=Reminder.Kind.MANUAL,
+            sent_on=today,
+            message=message,
+            sender=sender,
+        )
+        for user in liaisons
+        if user.pk not in already
+    ]
+    try:
+        with transaction.atomic():
+            claimed = Reminder.objects.bulk_create(candidates)
+    except IntegrityError:
+        # Someone claimed one of them between our read and our insert: claim them one by one.
+        claimed = [reminder for reminder in candidates if _claim_one(reminder)]
+    claimed_ids = {r.recipient_id for r in claimed}
+    skipped = [user for user in liaisons if user.pk not in claimed_ids]
+
+    from tasks.jobs import deliver_reminder  # the job module imports this one
+
+    for reminder in claimed:
+        transaction.on_commit(partial(deliver_reminder.delay, reminder.pk))
+    return ManualReminders(claimed, skipped)
+
+
+def task_url(task: Task) -> str:
+    """The task's page as an absolute URL; the document page at the task until task pages exist."""
+    try:
+        path = reverse("task_detail", kwargs={"pk": task.pk})
+    except NoReverseMatch:
+        path = reverse("document_detail", kwargs={"pk": task.document_id}) + f"#task-{task.pk}"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _compose(reminder: Reminder) -> EmailMultiAlternatives:
+    tasks = [reminder.task] if reminder.task_id else list(reminder.tasks.select_related("document"))
+    if reminder.kind == Reminder.Kind.MANUAL:
+        subject = _("Reminder from the reform office: %(task)s") % {"task": str(tasks[0])}
+    elif len(tasks) == 1:
+        subject = _("%(kind)s: %(task)s") % {"kind": reminder.get_kind_display(), "task": str(tasks[0])}
+    else:
+        subject = _("%(kind)s: %(count)s tasks") % {"kind": reminder.get_kind_display(), "count": len(tasks)}
+    links = [(str(task), task_url(task)) for task in tasks]
+    greeting = _("Dear %(name)s,") % {"name": reminder.recipient}
+    sender = str(reminder.sender) if reminder.sender_id else _("The reform task ledger")
+    text = "\n\n".join(
+        [
+            greeting,
+            reminder.message,
+            "\n".join(f"- {title}\n  {url}" for title, url in links),
+            _("— %(sender)s") % {"sender": sender},
+        ]
+    )
+    html = format_html(
+        "<p>{}</p>{}<ul>{}</ul><p>— {}</p>",
+        greeting,
+        linebreaks(reminder.message, autoescape=True),
+        format_html_join("", '<li><a href="{}">{}</a></li>', ((url, title) for title, url in links)),
+        sender,
+    )
+    email = EmailMultiAlternatives(subject=subject, body=text, to=[reminder.recipient.email])
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def deliver(reminder_id: int) -> str:
+    """Send one claimed reminder and mark it sent; "sent", or "skipped" if it was not waiting to be sent.
+
+    Marked sent by a conditional UPDATE *before* sending, so that two workers or a re-run never send
+    twice; a send that raises is handed back (see `release`) for the job to retry or to mark failed.
+    """
+    claimed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.CLAIMED).update(
+        status=Reminder.Status.SENT, error=""
+    )
+    if not claimed:
+        return "skipped"
+    reminder = Reminder.objects.select_related("task__document", "recipient", "sender").get(pk=reminder_id)
+    if not reminder.recipient.email:
+        release(reminder_id, _("The recipient has no email address."), final=True)
+        return "failed"
+    with translation.override(settings.LANGUAGE_CODE):
+        email = _compose(reminder)
+    email.send(using="default")
+    return "sent"
+
+
+def release(reminder_id: int, error: str, *, final: bool) -> None:
+    """After a failed send: back to claimed for a retry, or failed for good, with the error kept."""
+    status = Reminder.Status.FAILED if final else Reminder.Status.CLAIMED
+    Reminder.objects.filter(pk=reminder_id).update(status=status, error=str(error)[:2000])
