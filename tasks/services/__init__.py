@@ -1,5 +1,6 @@
 """Workflows on the ledger. Views, API, commands and jobs call these; none holds logic of its own."""
 
+from tasks.services.dashboard import DashboardSummary, dashboard_summary
 from tasks.services.editing import (
     EDITABLE_TASK_FIELDS,
     VersionConflict,
@@ -40,6 +41,7 @@ from tasks.services.review import (
 )
 
 __all__ = [
+    "DashboardSummary",
     "DocumentImportError",
     "EDITABLE_TASK_FIELDS",
     "ImportResult",
@@ -53,6 +55,7 @@ __all__ = [
     "can_report_on",
     "can_view_task",
     "confirm_import",
+    "dashboard_summary",
     "decide_extension",
     "discard_import",
     "draft_revision",
