@@ -4,6 +4,7 @@ from tasks import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/export.xlsx", views.task_export, name="task_export"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),
