@@ -438,6 +438,14 @@ class TestTaskDetail:
             assert f'href="{detail_url(shown)}"' in page
         assert detail_url(hidden) not in page
 
+    def test_top_level_neighbours_are_those_of_the_same_section(self, client, office, zhengzhou_tasks):
+        insurance, health, county = zhengzhou_tasks
+        Task.objects.filter(pk=county.pk).update(section="强化基层")
+        page = login(client, office).get(detail_url(insurance)).content.decode()
+
+        assert f'href="{detail_url(health)}"' in page
+        assert f'href="{detail_url(county)}"' not in page
+
     def test_shows_assignments_by_role(self, client, office, reported_task):
         page = login(client, office).get(detail_url(reported_task)).content.decode()
 

@@ -351,17 +351,26 @@ def _role_groups(assignments: list[Assignment]) -> list[RoleGroup]:
 
 def _outline_context(request: HttpRequest, task: Task) -> dict[str, Any]:
     """Parent, siblings around the task and children, only those the user may see, in one query."""
-    same_parent = Q(parent_id=task.parent_id) if task.parent_id else Q(parent__isnull=True)
+    # Top-level tasks of a long document are many; those of the same section are the neighbours.
+    same_parent = (
+        Q(parent_id=task.parent_id) if task.parent_id else Q(parent__isnull=True, section=task.section)
+    )
     related = list(
         Task.objects.visible_to(request.user)
         .filter(document_id=task.document_id)
         .filter(Q(pk=task.parent_id) | same_parent | Q(parent_id=task.pk))
         .order_by("position")
-        .only("pk", "label", "text", "position", "parent_id", "status")
+        .only("pk", "label", "text", "position", "parent_id", "section", "status")
     )
     parent = next((t for t in related if t.pk == task.parent_id), None)
     children = [t for t in related if t.parent_id == task.pk and t.pk != task.pk]
-    siblings = [t for t in related if t.parent_id == task.parent_id and t.pk != task.parent_id]
+    siblings = [
+        t
+        for t in related
+        if t.parent_id == task.parent_id
+        and t.pk != task.parent_id
+        and (task.parent_id or t.section == task.section)
+    ]
     index = next((i for i, t in enumerate(siblings) if t.pk == task.pk), 0)
     start = max(index - SIBLING_WINDOW, 0)
     return {
