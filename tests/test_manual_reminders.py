@@ -71,17 +71,11 @@ class TestSending:
         [email] = [m for m in mail.outbox if m.to == [liaison.email]]
         assert "全面推进DRG/DIP支付方式改革" in email.subject
         assert MESSAGE in email.body
-        assert (
-            f"http://127.0.0.1:8000/documents/{insurance_task.document_id}/#task-{insurance_task.pk}"
-            in email.body
-        )
+        assert f"http://127.0.0.1:8000/tasks/{insurance_task.pk}/" in email.body
         [(html, mimetype)] = email.alternatives
         assert mimetype == "text/html"
         assert MESSAGE in html
-        assert (
-            f'href="http://127.0.0.1:8000/documents/{insurance_task.document_id}/#task-{insurance_task.pk}"'
-            in html
-        )
+        assert f'href="http://127.0.0.1:8000/tasks/{insurance_task.pk}/"' in html
 
     def test_the_email_is_rendered_in_the_sites_language_not_the_senders(
         self, send, office, insurance_task, liaison

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
@@ -105,12 +105,8 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
 
 
 def task_url(task: Task) -> str:
-    """The task's page as an absolute URL; the document page at the task until task pages exist."""
-    try:
-        path = reverse("task_detail", kwargs={"pk": task.pk})
-    except NoReverseMatch:
-        path = reverse("document_detail", kwargs={"pk": task.document_id}) + f"#task-{task.pk}"
-    return settings.SITE_URL.rstrip("/") + path
+    """The task's page as an absolute URL, for emails."""
+    return settings.SITE_URL.rstrip("/") + reverse("task_detail", kwargs={"pk": task.pk})
 
 
 def _compose(reminder: Reminder) -> EmailMultiAlternatives:
