@@ -16,23 +16,35 @@ PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 IGNORE = [".venv", "tests", "fixtures", "scripts", "staticfiles", "var", "static/vendor"]
 
 
+ENTRY = re.compile(r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)', re.M)
+
+
+def entries(po_text: str) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr or first plural form, fuzzy) for each live entry of a .po file."""
+    found = []
+    for block in po_text.split("\n\n"):
+        if block.lstrip().startswith("#~"):
+            continue  # obsolete entries are no longer used by the code
+        match = ENTRY.search(block + "\n")
+        if match:
+            msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
+            msgstr = "".join(re.findall(r'"(.*)"', match.group(2)))
+            if msgid:
+                found.append((msgid, msgstr, "#, fuzzy" in block or "#, fuzzy," in block))
+    return found
+
+
+def untranslated(po_text: str) -> list[str]:
+    return [msgid for msgid, msgstr, fuzzy in entries(po_text) if not msgstr or fuzzy]
+
+
 def main() -> int:
     args = [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-location", "-v", "0"]
     for pattern in IGNORE:
         args += ["--ignore", pattern]
     env = {**os.environ, "DEBUG": "1"}
     subprocess.run(args, cwd=ROOT, check=True, env=env)
-    missing = []
-    for block in PO.read_text(encoding="utf-8").split("\n\n"):
-        if block.lstrip().startswith("#~"):
-            continue  # obsolete entries are no longer used by the code
-        match = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
-        if not match:
-            continue
-        msgid = "".join(re.findall(r'"(.*)"', match.group(1)))
-        msgstr = "".join(re.findall(r'"(.*)"', match.group(2)))
-        if msgid and (not msgstr or "#, fuzzy" in block):
-            missing.append(msgid)
+    missing = untranslated(PO.read_text(encoding="utf-8"))
     for msgid in missing:
         print(f"untranslated: {msgid}", file=sys.stderr)
     if missing:
