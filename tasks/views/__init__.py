@@ -1,7 +1,17 @@
 """The ledger's pages; each module holds one screen's views."""
 
+from tasks.views.actions import (
+    task_completion,
+    task_decide_extension,
+    task_extension,
+    task_progress,
+    task_remind,
+    task_return,
+    task_verify,
+)
 from tasks.views.dashboard import dashboard
 from tasks.views.documents import document_detail
+from tasks.views.edit import task_edit
 from tasks.views.evidence import evidence_download
 from tasks.views.export import task_export
 from tasks.views.home import home
@@ -16,7 +26,15 @@ __all__ = [
     "import_review",
     "import_upload",
     "my_tasks",
+    "task_completion",
+    "task_decide_extension",
     "task_detail",
+    "task_edit",
     "task_export",
+    "task_extension",
     "task_list",
+    "task_progress",
+    "task_remind",
+    "task_return",
+    "task_verify",
 ]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tasks.filtersets import DOCUMENT_ORDER, LEADING_ROLES, TaskFilterSet
+from tasks.forms import action_forms
 from tasks.lights import attach_lights, light_for
 from tasks.models import (
     Assignment,
@@ -408,13 +409,38 @@ def _detail_queryset(user) -> QuerySet[Task]:
     )
 
 
-@login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One task in its outline context, with who does it, by when, its targets, progress and history."""
+def action_flags(user, task: Task) -> dict[str, bool]:
+    """What the actions panel offers this user on this task.
+
+    The task came from `visible_to(user)` with its assignments prefetched, so these mirror
+    `tasks.services.permissions` without another query (the page's query count is pinned). They only
+    decide what is shown: every action's service checks again.
+    """
+    active = bool(user.is_authenticated and user.is_active)
+    roles = {a.role for a in task.assignments.all() if a.department_id == user.department_id}
+    can_edit = active and (user.is_superuser or (user.is_office and user.region_id is not None))
+    can_report = active and user.is_liaison and bool(user.department_id) and bool(roles)
+    return {
+        "can_edit": can_edit,
+        "can_report": can_report,
+        "is_lead_liaison": can_report and bool(roles & set(LEADING_ROLES)),
+        "read_only": not (can_edit or can_report),
+        "is_leader": active and user.is_leader,
+    }
+
+
+def render_task_page(
+    request: HttpRequest, pk: int, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The task page; `bound` holds a workflow form the user posted, shown again with its input and errors."""
     task = get_object_or_404(_detail_queryset(request.user), pk=pk)
     targets = list(task.targets.all())
+    deadlines = list(task.deadlines.all())
+    extensions = list(task.extension_requests.all())
     targets_by_id = {str(target.pk): target for target in targets}
     history = [(change, describe_change(change, targets_by_id)) for change in task.changes.all()]
+    flags = action_flags(request.user, task)
+    pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
     return render(
         request,
         "tasks/task_detail.html",
@@ -423,11 +449,25 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document": task.document,
             "light": light_for(task),
             "role_groups": _role_groups(list(task.assignments.all())),
-            "deadlines": list(task.deadlines.all()),
+            "deadlines": deadlines,
             "targets": targets,
             "updates": list(task.progress_updates.all()),
-            "extensions": list(task.extension_requests.all()),
+            "extensions": extensions,
             "history": history,
             "outline": _outline_context(request, task),
+            "actions": flags,
+            "pending_extensions": pending,
+            "pending_verification": task.status == TaskStatus.PENDING_VERIFICATION,
+            **action_forms(
+                task, targets=targets, deadlines=deadlines, pending_extensions=pending, bound=bound
+            ),
         },
+        status=status,
     )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One task in its outline context, with who does it, by when, its targets, progress and history,
+    and the forms of the workflows the user may run on it."""
+    return render_task_page(request, pk)
