@@ -30,10 +30,6 @@ CHROMIUM_ARGS = [
 SHOTS = Path(settings.BASE_DIR) / "var" / "browser-shots"
 TIMEOUT_MS = 10_000
 
-# The sync Playwright API runs an event loop in the main thread; the ORM calls the tests make between
-# browser steps are plain synchronous code, so Django's async-context guard does not apply to them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _unavailable(reason: str):
     if os.environ.get("CI"):
@@ -61,10 +57,21 @@ def playwright_api():
 def browser(playwright_api):
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # The sync Playwright API keeps an asyncio loop running in the main thread while the browser is open
+    # (to the end of the session), which trips Django's guard against the ORM in async code. The tests'
+    # ORM calls are plain synchronous code between browser steps, so the guard is lifted meanwhile.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
