@@ -23,7 +23,10 @@ health_task (卫健委 alone) and county_task (中原区人民政府). The 长�
 (长沙市医疗保障局).
 """
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from regions.models import Department, Region
 from tasks.models import Assignment
@@ -202,3 +205,9 @@ def changsha_task(changsha_document, changsha_bureau):
 @pytest.fixture
 def all_tasks(zhengzhou_tasks, changsha_task):
     return [*zhengzhou_tasks, changsha_task]
+
+
+# Property-based tests are reproducible in CI: the same examples every run, no example database.
+if os.environ.get("CI"):
+    hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+    hypothesis_settings.load_profile("ci")

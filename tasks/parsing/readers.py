@@ -65,15 +65,19 @@ def sniff(data: bytes) -> str:
     for magic, kind in (
         (b"\x89PNG\r\n\x1a\n", "png"),
         (b"\xff\xd8\xff", "jpeg"),
-        (b"GIF8", "gif"),
+        (b"GIF87a", "gif"),
+        (b"GIF89a", "gif"),
         (b"BM", "bmp"),
         (b"II*\x00", "tiff"),
         (b"MM\x00*", "tiff"),
         (b"{\\rtf", "rtf"),
         (b"\x1f\x8b", "gzip"),
-        (b"Rar!", "rar"),
+        (b"Rar!\x1a\x07", "rar"),
         (b"7z\xbc\xaf\x27\x1c", "7z"),
     ):
+        # "BM" also starts plain text ("BMI指数…"); a real bitmap header holds NUL bytes (sizes, offsets).
+        if kind == "bmp" and b"\x00" not in head[2:26]:
+            continue
         if head.startswith(magic):
             return kind
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
