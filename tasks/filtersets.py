@@ -14,6 +14,7 @@ list stays one query.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters
 from django import forms
@@ -88,6 +89,21 @@ class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+
+class MonthField(forms.DateField):
+    """A month as YYYY-MM (what <input type="month"> sends), cleaned to its first day."""
+
+    input_formats = ["%Y-%m"]
+    widget = MonthInput(format="%Y-%m")
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
 class TaskOrderingFilter(django_filters.OrderingFilter):
     """Ordering by the listed columns, always ending in the document order so pages are stable."""
 
@@ -158,6 +174,8 @@ class TaskFilterSet(django_filters.FilterSet):
         choices=TaskStatus.choices, distinct=False, label=_("Status")
     )
     section = django_filters.CharFilter(field_name="section", label=_("Section"))
+    # `section=` (empty) means "any section", as every empty parameter does; hence a flag.
+    no_section = django_filters.BooleanFilter(method="filter_no_section", label=_("No section"))
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("Due on or before")
@@ -169,8 +187,15 @@ class TaskFilterSet(django_filters.FilterSet):
         max_value=MAX_DUE_WITHIN_DAYS,
         label=_("Next deadline within (days)"),
     )
+    completed_in = MonthFilter(method="filter_completed_in", label=_("Completed in (month)"))
+    targets_attained = django_filters.BooleanFilter(
+        method="filter_targets_attained", label=_("Targets attained")
+    )
     targets_not_attained = django_filters.BooleanFilter(
         method="filter_targets_not_attained", label=_("Targets not attained")
+    )
+    targets_without_actual = django_filters.BooleanFilter(
+        method="filter_targets_without_actual", label=_("Targets without an actual yet")
     )
     ordering = TaskOrderingFilter(label=_("Order by"))
 
@@ -250,6 +275,36 @@ class TaskFilterSet(django_filters.FilterSet):
             next_due_on__gte=self.today, next_due_on__lte=self.today + datetime.timedelta(days=value)
         )
 
+    def filter_no_section(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        return queryset.filter(section="") if value else queryset.exclude(section="")
+
+    def filter_completed_in(
+        self, queryset: QuerySet[Task], name: str, value: datetime.date
+    ) -> QuerySet[Task]:
+        # The dashboard's month figure: completed tasks whose completed_at falls in that month, local
+        # time. Bounds rather than TruncMonth so that the comparison needs no per-row conversion.
+        start = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+        next_month = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        end = timezone.make_aware(datetime.datetime.combine(next_month, datetime.time.min))
+        return (
+            queryset.filter(status=TaskStatus.COMPLETED)
+            .with_completed_at()
+            .filter(completed_at__gte=start, completed_at__lt=end)
+        )
+
+    def filter_targets_attained(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        return self._having_target(queryset, value, attained=True)
+
     def filter_targets_not_attained(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
-        not_attained = Exists(Target.objects.filter(task=OuterRef("pk"), attained=False))
-        return queryset.filter(not_attained if value else ~not_attained)
+        return self._having_target(queryset, value, attained=False)
+
+    def filter_targets_without_actual(
+        self, queryset: QuerySet[Task], name: str, value: bool
+    ) -> QuerySet[Task]:
+        return self._having_target(queryset, value, latest_actual__isnull=True)
+
+    @staticmethod
+    def _having_target(queryset: QuerySet[Task], value: bool, **lookups: Any) -> QuerySet[Task]:
+        """Tasks with at least one such target (false: with none); EXISTS, so each task once."""
+        having = Exists(Target.objects.filter(task=OuterRef("pk"), **lookups))
+        return queryset.filter(having if value else ~having)

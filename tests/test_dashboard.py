@@ -253,7 +253,8 @@ def test_tasks_outside_any_section_drill_down_to_their_document(leader, zhengzho
     TaskFactory(document=zhengzhou_document, section="")
     (row,) = summary_for(leader).sections
     assert row.section == ""
-    assert row.total.query == f"document={zhengzhou_document.pk}"
+    assert row.total.query == f"document={zhengzhou_document.pk}&no_section=true"
+    assert row.overdue.query == f"document={zhengzhou_document.pk}&no_section=true&overdue=true"
 
 
 # Regions ----------------------------------------------------------------------------------------
@@ -315,9 +316,12 @@ def test_the_latest_verification_counts_and_a_reopened_task_does_not(leader, led
 def test_targets_attained_not_attained_and_without_an_actual(leader, ledger):
     targets = summary_for(leader).targets
     assert (targets.attained.value, targets.not_attained.value, targets.no_actual.value) == (2, 1, 1)
-    assert targets.tasks_not_attained.value == 1
-    assert targets.attained.query is None  # the task list has no filter for it
+    # The links list tasks: the two attained targets are on two tasks.
+    assert (targets.tasks_attained.value, targets.tasks_not_attained.value) == (2, 1)
+    assert targets.tasks_without_actual.value == 1
+    assert targets.attained.query == targets.tasks_attained.query == "targets_attained=true"
     assert targets.not_attained.query == "targets_not_attained=true"
+    assert targets.no_actual.query == targets.tasks_without_actual.query == "targets_without_actual=true"
 
 
 # Overdue list -----------------------------------------------------------------------------------
@@ -389,11 +393,44 @@ def figures(summary: DashboardSummary):
         for row in getattr(summary, group):
             for name in ("total", "completed", "overdue"):
                 yield f"{group} {row} {name}", getattr(row, name)
-    yield "tasks_not_attained", summary.targets.tasks_not_attained
+    for row in summary.months:
+        yield f"month {row.month}", row.completed
+    for name in ("tasks_attained", "tasks_not_attained", "tasks_without_actual"):
+        yield name, getattr(summary.targets, name)
+
+
+@pytest.fixture
+def drill_ledger(ledger, zhengzhou_document):
+    """The ledger and a task outside any section, completed in May, with two targets lacking an actual."""
+    unsectioned = TaskFactory(
+        document=zhengzhou_document, position=7, section="", status=TaskStatus.COMPLETED
+    )
+    verified(unsectioned, datetime.datetime(2026, 5, 31, 23, tzinfo=LOCAL))
+    TargetFactory(task=unsectioned)
+    TargetFactory(task=unsectioned, value=None)
+    return {**ledger, "unsectioned": unsectioned}
+
+
+def test_the_drill_down_covers_months_targets_and_tasks_outside_any_section(leader, drill_ledger):
+    summary = summary_for(leader)
+    months = {row.month: row.completed for row in summary.months if row.completed.value}
+    assert {month: figure.value for month, figure in months.items()} == {"2026-04": 1, "2026-05": 2}
+    for figure in months.values():
+        assert listed(leader, figure.query) == figure.value
+    assert parse_qs(months["2026-05"].query)["completed_in"] == ["2026-05"]
+    # Three targets without an actual, on two tasks: the link lists the two tasks.
+    targets = summary.targets
+    assert (targets.no_actual.value, targets.tasks_without_actual.value) == (3, 2)
+    assert listed(leader, targets.no_actual.query) == 2
+    assert listed(leader, targets.attained.query) == targets.tasks_attained.value == 2
+    (row,) = [row for row in summary.sections if row.section == ""]
+    assert (row.total.value, row.completed.value) == (1, 1)
+    assert listed(leader, row.total.query) == 1
+    assert listed(leader, row.completed.query) == 1
 
 
 @pytest.mark.parametrize("persona", ["office", "leader", "province_office", "outsider", "superuser"])
-def test_every_figure_drills_down_to_a_list_of_as_many_tasks(request, persona, ledger):
+def test_every_figure_drills_down_to_a_list_of_as_many_tasks(request, persona, drill_ledger):
     user = request.getfixturevalue(persona)
     checked = 0
     for name, figure in figures(summary_for(user)):
@@ -402,7 +439,7 @@ def test_every_figure_drills_down_to_a_list_of_as_many_tasks(request, persona, l
     assert checked > 10
 
 
-def test_following_a_figure_on_the_task_list_page_lists_as_many_tasks(client, leader, ledger):
+def test_following_a_figure_on_the_task_list_page_lists_as_many_tasks(client, leader, drill_ledger):
     # The page takes today from the clock, so the summary does too here.
     client.force_login(leader)
     summary = dashboard_summary(leader)
@@ -433,7 +470,7 @@ def test_drill_down_query_strings(leader, ledger, insurance_bureau):
         "document": [str(section.document_id)],
         "section": [MEDICAL_ALLIANCE],
     }
-    assert summary.months[0].completed.query == "status=completed&ordering=-updated_at"
+    assert summary.months[0].completed.query == "completed_in=2025-07&ordering=-updated_at"
 
 
 # The page ---------------------------------------------------------------------------------------
@@ -454,6 +491,22 @@ def test_the_page_shows_the_figures_with_links(client, leader, ledger, insurance
     data = response.context["chart_data"]
     assert [row["name"] for row in data["departments"]][0] == "中原区人民政府"
     assert len(data["months"]) == 12
+    assert {row["key"]: row["url"] for row in data["targets"]} == {
+        "attained": "/tasks/?targets_attained=true",
+        "notAttained": "/tasks/?targets_not_attained=true",
+        "noActual": "/tasks/?targets_without_actual=true",
+    }
+    assert all(row["url"].startswith("/tasks/?completed_in=") for row in data["months"])
+
+
+def test_the_target_figures_link_to_their_tasks_and_say_so(client, leader, ledger):
+    client.force_login(leader)
+    page = client.get(reverse("dashboard")).content.decode()
+    # The figures count targets; the links are labelled as tasks so the list's length is no surprise.
+    assert '?targets_attained=true">View the related tasks (2)</a>' in page
+    assert '?targets_not_attained=true">View the related task (1)</a>' in page
+    assert '?targets_without_actual=true">View the related task (1)</a>' in page
+    assert "A link lists the tasks having at least one such target." in page
 
 
 def test_the_overdue_list_links_to_each_task(client, leader, ledger):

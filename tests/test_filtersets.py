@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from regions.models import Region
 from tasks.filtersets import TaskFilterSet, departments_visible_to, regions_visible_to
 from tasks.lights import attach_lights
-from tasks.models import Assignment, Deadline, Task, TaskStatus
+from tasks.models import Assignment, Deadline, Task, TaskChange, TaskStatus
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,
@@ -21,11 +21,13 @@ from tests.factories import (
     PolicyDocumentFactory,
     RegionFactory,
     TargetFactory,
+    TaskChangeFactory,
     TaskFactory,
 )
 
 TODAY = datetime.date(2026, 6, 1)
 D = datetime.date
+UTC = datetime.UTC
 
 
 def make_filterset(user, params=None, **kwargs):
@@ -210,6 +212,59 @@ def test_section_filter_is_exact(office, zhengzhou_tasks):
     assert filtered(office, section="深化医保支付方式改革（二）") == [health_task]
 
 
+def test_no_section_lists_the_tasks_outside_any_section(office, zhengzhou_tasks):
+    insurance_task, health_task, county_task = zhengzhou_tasks
+    Task.objects.filter(pk=health_task.pk).update(section="")
+    assert filtered(office, no_section="true") == [health_task]
+    assert filtered(office, no_section="false") == [insurance_task, county_task]
+    # An empty section parameter still means "any section", as the form sends it.
+    assert filtered(office, section="") == zhengzhou_tasks
+
+
+# completed_in -----------------------------------------------------------------------------------
+
+
+def set_status(task, status, updated_at=None):
+    fields = {"status": status} if updated_at is None else {"status": status, "updated_at": updated_at}
+    Task.objects.filter(pk=task.pk).update(**fields)
+
+
+def verified(task, at):
+    change = TaskChangeFactory(task=task, action=TaskChange.Action.VERIFIED, changes={})
+    TaskChange.objects.filter(pk=change.pk).update(created_at=at)
+
+
+def test_completed_in_is_the_month_of_the_latest_verification_in_local_time(office, zhengzhou_tasks):
+    insurance_task, health_task, _ = zhengzhou_tasks
+    set_status(insurance_task, TaskStatus.COMPLETED, datetime.datetime(2026, 5, 20, tzinfo=UTC))
+    # 16:30 UTC on 30 April is 00:30 on 1 May in 郑州: the month is local.
+    verified(insurance_task, datetime.datetime(2026, 4, 30, 16, 30, tzinfo=UTC))
+    set_status(health_task, TaskStatus.COMPLETED, datetime.datetime(2026, 5, 3, tzinfo=UTC))
+    verified(health_task, datetime.datetime(2026, 3, 10, tzinfo=UTC))
+    verified(health_task, datetime.datetime(2026, 4, 10, tzinfo=UTC))  # the latest counts
+    assert filtered(office, completed_in="2026-05") == [insurance_task]
+    assert filtered(office, completed_in="2026-04") == [health_task]
+    assert filtered(office, completed_in="2026-03") == []
+
+
+def test_completed_in_falls_back_to_the_last_update_and_skips_reopened_tasks(office, zhengzhou_tasks):
+    insurance_task, health_task, county_task = zhengzhou_tasks
+    # Completed by an import or an edit: no verification, so the last update (local time) stands in.
+    set_status(insurance_task, TaskStatus.COMPLETED, datetime.datetime(2026, 1, 31, 17, tzinfo=UTC))
+    # Verified, then reopened: no longer completed, so in no month.
+    verified(health_task, datetime.datetime(2026, 2, 10, tzinfo=UTC))
+    set_status(health_task, TaskStatus.IN_PROGRESS, datetime.datetime(2026, 2, 11, tzinfo=UTC))
+    set_status(county_task, TaskStatus.NOT_STARTED, datetime.datetime(2026, 2, 12, tzinfo=UTC))
+    assert filtered(office, completed_in="2026-02") == [insurance_task]
+    assert filtered(office, completed_in="2026-01") == []
+
+
+def test_completed_in_takes_a_month_only(office, zhengzhou_tasks):
+    for bad in ("2026-13", "2026-05-01", "May 2026"):
+        assert "completed_in" in make_filterset(office, {"completed_in": bad}).errors, bad
+    assert 'type="month"' in str(make_filterset(office).form["completed_in"])
+
+
 # due dates --------------------------------------------------------------------------------------
 
 
@@ -272,6 +327,27 @@ def test_targets_not_attained_filter_lists_each_task_once(office, zhengzhou_task
     TargetFactory(task=county_task, value=90, latest_actual=None)  # not judged: not "not attained"
     assert filtered(office, targets_not_attained="true") == [insurance_task]
     assert filtered(office, targets_not_attained="false") == [health_task, county_task]
+
+
+def test_targets_attained_filter_lists_each_task_once(office, zhengzhou_tasks):
+    insurance_task, health_task, county_task = zhengzhou_tasks
+    TargetFactory(task=insurance_task, value=90, latest_actual=95)
+    TargetFactory(task=insurance_task, value=50, latest_actual=60)
+    TargetFactory(task=health_task, value=90, latest_actual=80)
+    TargetFactory(task=county_task, value=90, latest_actual=None)  # not judged: not "attained"
+    assert filtered(office, targets_attained="true") == [insurance_task]
+    assert filtered(office, targets_attained="false") == [health_task, county_task]
+
+
+def test_targets_without_actual_filter_looks_at_the_latest_actual(office, zhengzhou_tasks):
+    insurance_task, health_task, county_task = zhengzhou_tasks
+    TargetFactory(task=insurance_task, value=90, latest_actual=None)
+    TargetFactory(task=insurance_task, value=None, latest_actual=None)
+    TargetFactory(task=insurance_task, value=90, latest_actual=95)
+    # An actual without a value to judge it by: not attained either way, but it has an actual.
+    TargetFactory(task=health_task, value=None, latest_actual=80)
+    assert filtered(office, targets_without_actual="true") == [insurance_task]
+    assert filtered(office, targets_without_actual="false") == [health_task, county_task]
 
 
 # q ----------------------------------------------------------------------------------------------
@@ -423,6 +499,8 @@ def test_the_filtered_list_costs_the_same_queries_for_3_or_30_tasks(
         "department": health_commission.pk,
         "status": ["in_progress"],
         "targets_not_attained": "true",
+        "targets_without_actual": "false",
+        "no_section": "false",
         "due_within": "30",
         "ordering": "-due_on",
     }

@@ -596,3 +596,26 @@ def test_edit_version_conflict_shows_what_changed_and_saves_nothing(
     assert f'name="version" value="{insurance_task.version}"' in page
     assert snapshot(insurance_task) == before
     assert insurance_task.text == "同事的修改"
+
+
+def test_edit_version_conflict_shows_current_values_with_labels_not_codes(
+    client, office, province_office, insurance_task
+):
+    DeadlineFactory(task=insurance_task, kind=Deadline.Kind.ONGOING, due_on=None, text="长期坚持", year=None)
+    TargetFactory(task=insurance_task, text="参保率稳定在95%以上", value=95, unit="%")
+    login(client, office)
+    data = edit_data(insurance_task, text="我的修改")
+    update_task(
+        insurance_task, expected_version=insurance_task.version, user=province_office, text="同事的修改"
+    )
+    response = client.post(reverse("task_edit", args=[insurance_task.pk]), data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    current = page[page.index('class="row small mb-2 current-values"') :]
+    current = current[: current.index("</dl>")]
+    assert "郑州市医疗保障局（Lead）" in current
+    assert "郑州市卫生健康委员会（Cooperating）" in current
+    assert "长期坚持（Ongoing）" in current
+    assert "参保率稳定在95%以上（at least 95%）" in current
+    for code in ("（lead）", "（cooperating）", "（ongoing）", "&gt;="):
+        assert code not in current

@@ -196,8 +196,16 @@
       return;
     }
     var colors = { attained: GREEN, notAttained: OVERDUE_RED, noActual: GREY };
+    // The slices count targets but open lists of tasks: the tooltip says so before the click.
+    var hint = document.getElementById("chart-targets").getAttribute("data-click-hint") || "";
     chart.setOption(Object.assign({}, base, {
-      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+      tooltip: {
+        trigger: "item",
+        formatter: function (params) {
+          var text = escapeHtml(params.name) + "：" + params.value + "（" + params.percent + "%）";
+          return rows[params.dataIndex].url && hint ? text + "<br>" + escapeHtml(hint) : text;
+        },
+      },
       series: [{
         type: "pie",
         radius: ["45%", "72%"],

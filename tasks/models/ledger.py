@@ -78,6 +78,25 @@ class TaskQuerySet(models.QuerySet):
             ),
         )
 
+    def with_completed_at(self) -> TaskQuerySet:
+        """Annotate `completed_at`: when the task's completion was last verified, else its last update.
+
+        Tasks completed by an import or an edit have no "verified" change, so their last update
+        stands in. The dashboard's completions per month and the task list's `completed_in` filter
+        both use this one expression, so the figure and its drill-down cannot disagree. Meaningful
+        only for tasks currently completed; the callers filter on the status themselves.
+        """
+        from tasks.models.audit import TaskChange
+
+        verified_at = (
+            TaskChange.objects.filter(task=OuterRef("pk"), action=TaskChange.Action.VERIFIED)
+            .order_by("-created_at", "-pk")
+            .values("created_at")[:1]
+        )
+        return self.annotate(
+            completed_at=Coalesce(Subquery(verified_at), "updated_at", output_field=models.DateTimeField())
+        )
+
     def has_schedule(self) -> bool:
         """Whether with_schedule() has annotated this queryset already."""
         return "due_on" in self.query.annotations

@@ -18,11 +18,13 @@ Definitions:
   are in the totals but in no region row;
 - completions per month: completed tasks by the month (local time) of their latest "verified"
   TaskChange, or of the task's last update when no such change exists (tasks completed by an
-  import or an edit). A task reopened since is not counted. The task list has no completion-date
-  filter, so a month drills down to all completed tasks, most recently updated first;
-- targets: counted as targets, not tasks: attained, not attained, no actual yet. The task list
-  can only filter tasks with a target not attained, so that figure (`tasks_not_attained`) is the
-  drill-down of the "not attained" slice; the other two have none (`query` is None).
+  import or an edit): `TaskQuerySet.with_completed_at`, which the task list's `completed_in`
+  filter uses too. A task reopened since is not counted;
+- targets: counted as targets, not tasks: attained, not attained, no actual yet (no latest
+  actual; a target with an actual but no value to judge it by is in none of the three). The task
+  list lists tasks, so each slice drills down to the tasks having at least one such target, and
+  `tasks_attained`, `tasks_not_attained` and `tasks_without_actual` count those tasks;
+- sections: tasks outside any section form a row per document, listed by `no_section`.
 """
 
 from __future__ import annotations
@@ -36,20 +38,17 @@ from urllib.parse import urlencode
 from django.db.models import (
     Case,
     Count,
-    DateTimeField,
     F,
     IntegerField,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from regions.models import Region
-from tasks.models import Assignment, Target, Task, TaskChange, TaskStatus
+from tasks.models import Assignment, Target, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES
 
 __all__ = ["DUE_SOON_DAYS", "OVERDUE_LIST_SIZE", "DashboardSummary", "dashboard_summary"]
@@ -108,8 +107,7 @@ class DepartmentRow(GroupCounts):
 class SectionRow(GroupCounts):
     document_id: int = 0
     document_title: str = ""
-    # "" for tasks outside any section: the task list cannot filter for those, so the row's
-    # queries list the whole document.
+    # "" for tasks outside any section; the row's queries then use `no_section`.
     section: str = ""
 
 
@@ -130,7 +128,10 @@ class Targets:
     attained: Figure
     not_attained: Figure
     no_actual: Figure
+    # The tasks behind each slice: what its link lists (a task may hold several targets).
+    tasks_attained: Figure
     tasks_not_attained: Figure
+    tasks_without_actual: Figure
 
 
 @dataclass(frozen=True)
@@ -274,10 +275,15 @@ def _sections(tasks) -> list[SectionRow]:
             document_id=row["document_id"],
             document_title=row["document_title"],
             section=row["section"],
-            **_counts(row, document=row["document_id"], section=row["section"] or None),
+            **_counts(row, document=row["document_id"], **_section_params(row["section"])),
         )
         for row in rows
     ]
+
+
+def _section_params(section: str) -> dict[str, str]:
+    # `section=` (empty) would be ignored by the filter and list the whole document.
+    return {"section": section} if section else {"no_section": "true"}
 
 
 def _regions(user, tasks) -> tuple[bool, list[RegionRow]]:
@@ -327,25 +333,20 @@ def _regions(user, tasks) -> tuple[bool, list[RegionRow]]:
 def _months(tasks, today: datetime.date) -> list[MonthRow]:
     first = _add_months(today.replace(day=1), -(MONTHS - 1))
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    verified_at = (
-        TaskChange.objects.filter(task=OuterRef("pk"), action=TaskChange.Action.VERIFIED)
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
     rows = (
         tasks.filter(status=TaskStatus.COMPLETED)
-        .annotate(completed_at=Coalesce(Subquery(verified_at), "updated_at", output_field=DateTimeField()))
+        .with_completed_at()
         .filter(completed_at__gte=start)
         .annotate(month=TruncMonth("completed_at"))
         .values("month")
         .annotate(completed=Count("pk"))
     )
     by_month = {(row["month"].year, row["month"].month): row["completed"] for row in rows}
-    query = task_query(status=TaskStatus.COMPLETED.value, ordering="-updated_at")
     months = []
     for offset in range(MONTHS):
         month = _add_months(first, offset)
         count = by_month.get((month.year, month.month), 0)
+        query = task_query(completed_in=f"{month:%Y-%m}", ordering="-updated_at")
         months.append(MonthRow(month=f"{month:%Y-%m}", completed=Figure(count, query)))
     return months
 
@@ -360,15 +361,21 @@ def _targets(user) -> Targets:
     counts = Target.objects.filter(task__in=Task.objects.visible_to(user).values("pk")).aggregate(
         attained_count=Count("pk", filter=Q(attained=True)),
         not_attained_count=Count("pk", filter=Q(attained=False)),
-        no_actual_count=Count("pk", filter=Q(attained__isnull=True)),
+        no_actual_count=Count("pk", filter=Q(latest_actual__isnull=True)),
+        tasks_attained=Count("task_id", filter=Q(attained=True), distinct=True),
         tasks_not_attained=Count("task_id", filter=Q(attained=False), distinct=True),
+        tasks_without_actual=Count("task_id", filter=Q(latest_actual__isnull=True), distinct=True),
     )
+    attained = task_query(targets_attained="true")
     not_attained = task_query(targets_not_attained="true")
+    without_actual = task_query(targets_without_actual="true")
     return Targets(
-        attained=Figure(counts["attained_count"], None),
+        attained=Figure(counts["attained_count"], attained),
         not_attained=Figure(counts["not_attained_count"], not_attained),
-        no_actual=Figure(counts["no_actual_count"], None),
+        no_actual=Figure(counts["no_actual_count"], without_actual),
+        tasks_attained=Figure(counts["tasks_attained"], attained),
         tasks_not_attained=Figure(counts["tasks_not_attained"], not_attained),
+        tasks_without_actual=Figure(counts["tasks_without_actual"], without_actual),
     )
 
 

@@ -7,6 +7,7 @@ nothing is written.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -75,6 +76,29 @@ def _initial(task: Task) -> dict[str, Any]:
             for t in Target.objects.filter(task_id=task.pk).order_by("pk")
         ],
     }
+
+
+def _number(value: Decimal | None) -> str:
+    # 90.0000 as stored reads "90" to a person.
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def _current_values(task: Task) -> dict[str, list[dict[str, Any]]]:
+    """The conflict panel's current deadlines, departments and targets, with labels rather than codes."""
+    parts = _initial(task)
+    kinds, roles = dict(Deadline.Kind.choices), dict(Assignment.Role.choices)
+    comparators = dict(Target.Comparator.choices)
+    for deadline in parts["deadlines"]:
+        deadline["kind_label"] = kinds.get(deadline["kind"], deadline["kind"])
+    for assignment in parts["assignments"]:
+        assignment["role_label"] = roles.get(assignment["role"], assignment["role"])
+    for target in parts["targets"]:
+        target["comparator_label"] = comparators.get(target["comparator"], target["comparator"])
+        value = _number(target["value"])
+        if target["value_max"] is not None:
+            value = f"{value}–{_number(target['value_max'])}"
+        target["value_label"] = f"{value}{target['unit']}" if value else ""
+    return parts
 
 
 def _forms(task: Task, data: Any = None, *, more: str = "") -> dict[str, Any]:
@@ -175,7 +199,7 @@ def _render(
             (change, describe_change(change, targets_by_id)) for change in conflict.changes_since
         ]
         context["current"] = current
-        context["current_parts"] = _initial(current)
+        context["current_parts"] = _current_values(current)
     return render(request, "tasks/task_edit.html", context, status=status)
 
 
