@@ -7,7 +7,7 @@ Playwright never downloads a browser here; it launches the system Chromium. Ever
 on a JavaScript error or a console error, unless the test declared that error as expected (a 404 page
 logs the failed load of the page itself).
 
-Set BROWSER_SHOTS=1 to save one screenshot per journey under var/browser-shots/.
+Each journey saves its screenshots under var/browser-shots/ as test artifacts (BROWSER_SHOTS=0 turns that off).
 """
 
 import os
@@ -147,10 +147,10 @@ def login_as(context, live_server):
 
 @pytest.fixture
 def shot(page, request):
-    """shot(): a full-page screenshot named after the test, when BROWSER_SHOTS=1."""
+    """shot(): a full-page screenshot named after the test, kept as an artifact (BROWSER_SHOTS=0: none)."""
 
     def take(suffix: str = "") -> None:
-        if os.environ.get("BROWSER_SHOTS") != "1":
+        if os.environ.get("BROWSER_SHOTS") == "0":
             return
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{request.node.name}{suffix}.png"), full_page=True)
