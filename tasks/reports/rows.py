@@ -1,8 +1,10 @@
-"""Tasks as workbook rows, in a fixed number of queries however many tasks there are."""
+"""Tasks as workbook rows, in a fixed number of queries per chunk however many tasks there are."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from itertools import chain, islice
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -13,6 +15,8 @@ from tasks.models import Assignment, Deadline, ProgressUpdate, Task
 from tasks.reports.task_list import TaskRow
 
 LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
+# Tasks fetched (and prefetched for) at a time, so a 100,000-row export never holds every task.
+CHUNK_SIZE = 2000
 
 
 def prepare_for_rows(tasks: QuerySet[Task], today: datetime.date | None = None) -> QuerySet[Task]:
@@ -77,11 +81,35 @@ def task_row(task: Task, today: datetime.date, thresholds: Thresholds | None = N
     )
 
 
-def task_rows(tasks: QuerySet[Task], *, today: datetime.date | None = None) -> list[TaskRow]:
-    """Rows for the task-list workbook, in the queryset's order.
+def iter_task_rows(
+    tasks: QuerySet[Task], *, today: datetime.date | None = None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[TaskRow]:
+    """Rows for the task-list workbook, in the queryset's order, fetched `chunk_size` tasks at a time.
 
-    Pass the filtered list (TaskFilterSet(...).qs) as it is; it must already be scoped to the user.
+    Four queries per chunk (tasks, assignments with departments, deadlines, latest progress
+    updates): QuerySet.iterator() runs the prefetches once per chunk. Pass the filtered list
+    (TaskFilterSet(...).qs) as it is; it must already be scoped to the user.
     """
     today = today or timezone.localdate()
     thresholds = Thresholds.from_settings()
-    return [task_row(task, today, thresholds) for task in prepare_for_rows(tasks, today)]
+    for task in prepare_for_rows(tasks, today).iterator(chunk_size=chunk_size):
+        yield task_row(task, today, thresholds)
+
+
+def counted_task_rows(
+    tasks: QuerySet[Task], *, today: datetime.date | None = None, chunk_size: int = CHUNK_SIZE
+) -> tuple[int, Iterator[TaskRow]]:
+    """How many rows, and the rows as a stream, for a writer that needs the count first.
+
+    The first chunk is read ahead: a list that fits in it is counted without a query (so small
+    exports cost the same four queries as before); a longer one costs one COUNT more.
+    """
+    rows = iter_task_rows(tasks, today=today, chunk_size=chunk_size)
+    head = list(islice(rows, chunk_size))
+    count = len(head) if len(head) < chunk_size else tasks.order_by().count()
+    return count, chain(head, rows)
+
+
+def task_rows(tasks: QuerySet[Task], *, today: datetime.date | None = None) -> list[TaskRow]:
+    """All rows as a list (four queries per CHUNK_SIZE tasks); exports stream iter_task_rows instead."""
+    return list(iter_task_rows(tasks, today=today))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -90,86 +92,108 @@ def safe_text(value: str) -> tuple[str, bool]:
     return value, value.startswith(FORMULA_PREFIXES)
 
 
-def _put_text(cell, value: str) -> None:
+def _text_cell(sheet, value: str, style: dict | None = None) -> WriteOnlyCell:
     text, risky = safe_text(value)
-    cell.value = text
+    cell = WriteOnlyCell(sheet, text)
     if risky:
         # openpyxl stores "=…" as a formula; a string cell with Excel's quote prefix ('=1+1 as
         # typed) shows the text as written and stays text when someone edits the cell.
         cell.data_type = "s"
         cell.quotePrefix = True
+    for name, value in (style or {}).items():
+        setattr(cell, name, value)
+    return cell
 
 
-def build_task_list_workbook(rows: list[TaskRow], *, title: str, generated_at: datetime.datetime) -> bytes:
-    """The task list as an .xlsx file; `generated_at` is shown as given (pass local time)."""
+def _cell(sheet, value, style: dict) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def build_task_list_workbook(
+    rows: Iterable[TaskRow],
+    *,
+    title: str,
+    generated_at: datetime.datetime,
+    count: int | None = None,
+) -> bytes:
+    """The task list as an .xlsx file; `generated_at` is shown as given (pass local time).
+
+    Written in openpyxl's write-only mode: rows stream to a temporary file as they come, so memory
+    stays flat however many there are. The count on row 2 comes before the rows, so pass `count`
+    with an iterator (e.g. rows.iter_task_rows); a list is counted here.
+    """
+    if count is None:
+        rows = list(rows)
+        count = len(rows)
     columns = _columns()
     last_column = get_column_letter(len(columns))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Task list")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Task list"))
     workbook.properties.title = safe_text(title)[0]
-
-    _put_text(sheet.cell(TITLE_ROW, 1), title)
-    sheet.cell(TITLE_ROW, 1).font = Font(size=14, bold=True)
-    sheet.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center")
-    sheet.merge_cells(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
+    # Write-only sheets take their layout before the first row is written.
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = FREEZE_AT
     sheet.row_dimensions[TITLE_ROW].height = 28
+
+    title_style = {
+        "font": Font(size=14, bold=True),
+        "alignment": Alignment(horizontal="center", vertical="center"),
+    }
+    sheet.append([_text_cell(sheet, title, title_style)])
+    sheet.merged_cells.add(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
 
     info = ngettext(
         "Generated at %(time)s, %(count)s task",
         "Generated at %(time)s, %(count)s tasks",
-        len(rows),
-    ) % {"time": f"{generated_at:%Y-%m-%d %H:%M}", "count": len(rows)}
-    sheet.cell(INFO_ROW, 1, info).alignment = Alignment(horizontal="right")
-    sheet.merge_cells(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
+        count,
+    ) % {"time": f"{generated_at:%Y-%m-%d %H:%M}", "count": count}
+    sheet.append([_cell(sheet, info, {"alignment": Alignment(horizontal="right")})])
+    sheet.merged_cells.add(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for index, (header, width) in enumerate(columns, start=1):
-        cell = sheet.cell(HEADER_ROW, index, header)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_style = {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="DDEBF7"),
+        "border": border,
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    }
+    sheet.append([_cell(sheet, header, header_style) for header, _width in columns])
 
-    wrapped = Alignment(vertical="top", wrap_text=True)
-    centred = Alignment(horizontal="center", vertical="top")
-    light_fills = {key: PatternFill("solid", fgColor=colour) for key, colour in LIGHT_FILLS.items()}
+    wrapped = {"alignment": Alignment(vertical="top", wrap_text=True), "border": border}
+    centred = {"alignment": Alignment(horizontal="center", vertical="top"), "border": border}
+    due_style = {**centred, "number_format": DATE_FORMAT}
+    progress_style = {**centred, "number_format": PERCENT_FORMAT}
+    light_styles = {
+        key: {**wrapped, "fill": PatternFill("solid", fgColor=colour)} for key, colour in LIGHT_FILLS.items()
+    }
+    written = 0
     for number, row in enumerate(rows, start=1):
-        r = HEADER_ROW + number
-        texts = {
-            2: row.document_title,
-            3: row.doc_number,
-            4: row.label,
-            5: row.section,
-            6: row.text,
-            7: "、".join(row.lead_departments),
-            8: "、".join(row.cooperating_departments),
-            9: row.time_limit,
-            11: row.status,
-            13: row.light_text,
-            14: row.latest_progress,
-        }
-        sheet.cell(r, 1, number).alignment = centred
-        for column, value in texts.items():
-            cell = sheet.cell(r, column)
-            _put_text(cell, value)
-            cell.alignment = wrapped
-        due = sheet.cell(r, 10, row.due_on)
-        due.number_format = DATE_FORMAT
-        due.alignment = centred
-        progress = sheet.cell(r, 12, row.progress / 100)
-        progress.number_format = PERCENT_FORMAT
-        progress.alignment = centred
-        if row.light in light_fills:
-            sheet.cell(r, 13).fill = light_fills[row.light]
-        for column in range(1, len(columns) + 1):
-            sheet.cell(r, column).border = border
+        sheet.append(
+            [
+                _cell(sheet, number, centred),
+                _text_cell(sheet, row.document_title, wrapped),
+                _text_cell(sheet, row.doc_number, wrapped),
+                _text_cell(sheet, row.label, wrapped),
+                _text_cell(sheet, row.section, wrapped),
+                _text_cell(sheet, row.text, wrapped),
+                _text_cell(sheet, "、".join(row.lead_departments), wrapped),
+                _text_cell(sheet, "、".join(row.cooperating_departments), wrapped),
+                _text_cell(sheet, row.time_limit, wrapped),
+                _cell(sheet, row.due_on, due_style),
+                _text_cell(sheet, row.status, wrapped),
+                _cell(sheet, row.progress / 100, progress_style),
+                _text_cell(sheet, row.light_text, light_styles.get(row.light, wrapped)),
+                _text_cell(sheet, row.latest_progress, wrapped),
+            ]
+        )
+        written = number
 
-    last_row = HEADER_ROW + len(rows)
-    sheet.freeze_panes = FREEZE_AT
+    last_row = HEADER_ROW + written
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{last_row}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
