@@ -109,7 +109,7 @@ def main() -> None:
         ("dashboard (leader)", leader_client, dashboard, {}),
         ("dashboard (superuser, all tasks)", admin_client, dashboard, {}),
     ]
-    print(f"{'page':<48}{'runs':>5}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}{'status':>8}")
+    print(f"{'page':<48}{'runs':>5}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}{'status':>8}", flush=True)
     for name, client, url, params in cases:
         _time(client, url, params, 1)  # warm-up: caches, connection, templates
         times, queries, status = _time(client, url, params, args.runs)
@@ -118,7 +118,7 @@ def main() -> None:
             f"{queries:>9}{status:>8}"
         )
 
-    print()
+    print(flush=True)
     for name, client in (
         ("export, office scope", office_client),
         ("export, superuser (all tasks)", admin_client),
