@@ -32,10 +32,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "regions",
     "tasks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -145,10 +149,56 @@ CELERY_ENABLE_UTC = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 
+# The API (api/, under /api/v1/). Token first, so that an anonymous request gets 401 with a
+# WWW-Authenticate header; the session serves the pages' own scripts (with CSRF on writes).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    # Per user (per address for the anonymous); the token endpoint has its own, stricter scope
+    # against password guessing. Counted in the cache: Redis in production, shared by the workers.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER") or "3000/hour",
+        "token": env_str("API_THROTTLE_TOKEN") or "10/minute",
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "医改任务台账 API",
+    "DESCRIPTION": (
+        "The reform task ledger: documents, tasks, progress and the dashboard, as the pages show them "
+        "and with the same permissions. Authenticate with `Authorization: Token <key>` "
+        "(POST /api/v1/auth/token/) or the portal's session."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from the drf-spectacular-sidecar package: the docs work without any CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "tasks.models.ledger.TaskStatus",
+        "AssignmentRoleEnum": "tasks.models.ledger.Assignment.Role",
+        "DeadlineKindEnum": "tasks.models.ledger.Deadline.Kind",
+        "ComparatorEnum": "tasks.models.ledger.Target.Comparator",
+        "RegionLevelEnum": "regions.models.Region.Level",
+        "DepartmentKindEnum": "regions.models.Department.Kind",
+        "DocumentKindEnum": "tasks.models.documents.PolicyDocument.Kind",
+        "ImportStatusEnum": "tasks.models.documents.DocumentImport.Status",
+        "UserRoleEnum": "accounts.models.Role",
+    },
 }
 
 # Email for reminders. SMTP in production; the console in development.

@@ -13,11 +13,12 @@ from tasks.models import Evidence, Task
 from tasks.views.export import download_headers
 
 
-@login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The file under its original name; 404 when its task is outside the user's scope."""
+def evidence_response(user, pk: int) -> FileResponse:
+    """The file under its original name; Http404 when its task is outside the user's scope.
+
+    Shared by the page and the API (api/views/evidence.py)."""
     evidence = get_object_or_404(
-        Evidence.objects.filter(update__task__in=Task.objects.visible_to(request.user).values("pk")), pk=pk
+        Evidence.objects.filter(update__task__in=Task.objects.visible_to(user).values("pk")), pk=pk
     )
     try:
         handle = evidence.file.open("rb")
@@ -28,3 +29,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, content_type=evidence.content_type or "application/octet-stream")
     # The stored name is random; only its suffix is worth keeping in the ASCII fallback.
     return download_headers(response, name, f"evidence-{evidence.pk}{PurePath(name).suffix}")
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file under its original name; 404 when its task is outside the user's scope."""
+    return evidence_response(request.user, pk)

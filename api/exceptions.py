@@ -1,0 +1,148 @@
+"""JSON errors for every failure of the API: `{"detail": ..., "code": ..., "errors": {field: [...]}}`.
+
+The services raise Django's exceptions (`NotPermitted`, `Task.DoesNotExist`, `ValidationError`) and
+their own (`VersionConflict`, `DocumentImportError`); this handler turns each into the status the pages
+answer with (403, 404, 400, 412, 400) and a body with the service's message. A Django ValidationError
+names its field through the error's code and the view's `service_error_fields` ({code: field}).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler, set_rollback
+
+from tasks.services import DocumentImportError, VersionConflict
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["PreconditionFailed", "PreconditionRequired", "api_exception_handler", "etag_for"]
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = gettext_lazy(
+        "Send the task's version in an If-Match header (the ETag of the task as you loaded it)."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy("The If-Match header does not match the task's current version.")
+    default_code = "precondition_failed"
+
+
+def etag_for(version: int) -> str:
+    return f'"{version}"'
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as {"field": [...], "deadlines.0.due_on": [...]}."""
+    if isinstance(data, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in _flatten(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(data, list):
+        if all(not isinstance(item, (Mapping, list)) for item in data):
+            return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(item) for item in data]}
+        flat = {}
+        for index, item in enumerate(data):
+            for field, messages in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(data)]}
+
+
+def _from_django_validation(exc: DjangoValidationError, view: Any) -> exceptions.ValidationError:
+    """A service's ValidationError, each message under the field its code names (else non-field)."""
+    fields: Mapping[str, str] = getattr(view, "service_error_fields", {})
+    errors: dict[str, list[str]] = {}
+    if hasattr(exc, "error_dict"):
+        for field, items in exc.error_dict.items():
+            errors.setdefault(fields.get(field, field), []).extend(str(m) for e in items for m in e.messages)
+    else:
+        for error in exc.error_list:
+            field = fields.get(error.code or "", api_settings.NON_FIELD_ERRORS_KEY)
+            errors.setdefault(field, []).extend(str(message) for message in error.messages)
+    return exceptions.ValidationError(errors)
+
+
+def _validation_body(data: Any) -> dict[str, Any]:
+    errors = _flatten(data)
+    fields = [name for name in errors if name != api_settings.NON_FIELD_ERRORS_KEY]
+    if fields:
+        detail = _("Invalid input in: %(fields)s.") % {"fields": ", ".join(fields)}
+    else:
+        detail = " ".join(errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])) or _("Invalid input.")
+    return {"detail": detail, "code": "invalid", "errors": errors}
+
+
+def _conflict_response(conflict: VersionConflict) -> Response:
+    current = conflict.current
+    body = {
+        "detail": str(conflict),
+        "code": "version_conflict",
+        "current_version": current.version,
+        "changes_since": [
+            {
+                "action": change.action,
+                "actor": str(change.actor) if change.actor_id else None,
+                "fields": sorted(change.changes or {}),
+                "at": change.created_at.isoformat(),
+            }
+            for change in conflict.changes_since
+        ],
+    }
+    set_rollback()
+    return Response(
+        body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_for(current.version)}
+    )
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    view = context.get("view")
+    if isinstance(exc, VersionConflict):
+        return _conflict_response(exc)
+    if isinstance(exc, DocumentImportError):
+        field = getattr(view, "import_error_field", api_settings.NON_FIELD_ERRORS_KEY)
+        exc = exceptions.ValidationError({field: exc.messages})
+    elif isinstance(exc, DjangoValidationError):
+        exc = _from_django_validation(exc, view)
+    elif isinstance(exc, PermissionDenied):
+        # NotPermitted carries the service's message; DRF would replace it with its own.
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, (ObjectDoesNotExist, Http404)):
+        exc = exceptions.NotFound()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        if settings.DEBUG:
+            return None  # the debug page, with the traceback
+        logger.exception("Unhandled error in the API", exc_info=exc)
+        set_rollback()
+        return Response(
+            {"detail": _("Server error. The error was logged; please try again later."), "code": "error"},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _validation_body(response.data)
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, Mapping) else response.data
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}
+    return response

@@ -1,0 +1,49 @@
+"""/api/v1/: the REST API. Anything else under the prefix is a JSON 404, never an HTML page."""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from api.views.auth import MeView, TokenView
+from api.views.dashboard import DashboardView
+from api.views.documents import DocumentViewSet
+from api.views.evidence import EvidenceDownloadView
+from api.views.imports import DocumentImportViewSet
+from api.views.ledger import AssignmentViewSet, DeadlineViewSet, TargetViewSet
+from api.views.progress import TaskProgressView
+from api.views.regions import DepartmentViewSet, RegionViewSet
+from api.views.reminders import TaskRemindersView
+from api.views.tasks import TaskViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("document-imports", DocumentImportViewSet, basename="document-import")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("targets", TargetViewSet, basename="target")
+
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse({"detail": _("No such API endpoint."), "code": "not_found"}, status=404)
+
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("tasks/<int:pk>/progress/", TaskProgressView.as_view(), name="task-progress"),
+    path("tasks/<int:pk>/reminders/", TaskRemindersView.as_view(), name="task-reminders"),
+    path("evidence/<int:pk>/download/", EvidenceDownloadView.as_view(), name="evidence-download"),
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]
