@@ -1,0 +1,324 @@
+"""Every endpoint × method × persona × in-scope / out-of-scope object: the exact status code, and on a
+refusal, that nothing changed.
+
+Personas (tests/conftest.py): office staff of 郑州市, the liaison of the department leading the task
+(医保局), a liaison of another department (卫健委, not on the task), a leader of 郑州市, and the
+anonymous. In scope is own_task and what hangs off it (郑州市); out of scope is foreign_task (长沙市),
+and for imports one uploaded by 长沙市's office. Regions and departments are reference data that every
+signed-in user reads, so their "out of scope" object (长沙市's) answers 200 too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+
+from tasks.models import (
+    Assignment,
+    Deadline,
+    DocumentImport,
+    Evidence,
+    PolicyDocument,
+    ProgressUpdate,
+    Reminder,
+    Target,
+    Task,
+    TaskChange,
+)
+from tasks.services import draft_revision, start_import
+from tests.api.conftest import token_client
+from tests.factories import PASSWORD
+from tests.test_importing import SMALL
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("office", "liaison", "other_liaison", "leader", "anonymous")
+IN, OUT = "in_scope", "out_of_scope"
+
+
+@dataclass
+class World:
+    tasks: dict[str, Task]
+    imports: dict[str, DocumentImport]
+    regions: dict[str, Any]
+    departments: dict[str, Any]
+    users: dict[str, Any]
+
+    def task(self, scope: str) -> Task:
+        return Task.objects.get(pk=self.tasks[scope].pk)
+
+    def part(self, model, scope: str):
+        return model.objects.filter(task=self.tasks[scope]).order_by("pk").first()
+
+    def evidence(self, scope: str) -> Evidence:
+        return Evidence.objects.get(update__task=self.tasks[scope])
+
+
+@pytest.fixture
+def world(
+    own_task,
+    foreign_task,
+    office,
+    liaison,
+    other_liaison,
+    leader,
+    outsider,
+    zhengzhou,
+    changsha,
+    insurance_bureau,
+    changsha_bureau,
+) -> World:
+    upload = lambda: SimpleUploadedFile("重点任务.txt", SMALL.encode())  # noqa: E731
+    return World(
+        tasks={IN: own_task, OUT: foreign_task},
+        imports={
+            IN: start_import(office, upload(), zhengzhou),
+            OUT: start_import(outsider, upload(), changsha),
+        },
+        regions={IN: zhengzhou, OUT: changsha},
+        departments={IN: insurance_bureau, OUT: changsha_bureau},
+        users={"office": office, "liaison": liaison, "other_liaison": other_liaison, "leader": leader},
+    )
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a request could change."""
+    return {
+        "tasks": list(
+            Task.objects.order_by("pk").values_list(
+                "pk", "version", "status", "progress", "text", "label", "section"
+            )
+        ),
+        "deadlines": list(
+            Deadline.objects.order_by("pk").values_list("pk", "task", "due_on", "text", "kind")
+        ),
+        "assignments": list(
+            Assignment.objects.order_by("pk").values_list("pk", "task", "department", "role")
+        ),
+        "targets": list(
+            Target.objects.order_by("pk").values_list("pk", "task", "text", "value", "latest_actual")
+        ),
+        "progress": list(ProgressUpdate.objects.order_by("pk").values_list("pk", "status", "percent")),
+        "evidence": list(Evidence.objects.order_by("pk").values_list("pk", "sha256")),
+        "changes": TaskChange.objects.count(),
+        "reminders": Reminder.objects.count(),
+        "imports": list(DocumentImport.objects.order_by("pk").values_list("pk", "status", "draft", "file")),
+        "documents": list(PolicyDocument.objects.order_by("pk").values_list("pk", "title")),
+        "tokens": sorted(Token.objects.values_list("key", flat=True)),
+        "files": sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()),
+    }
+
+
+def everyone(status: int) -> dict[str, tuple[int, int]]:
+    return {persona: (status, status) for persona in PERSONAS[:-1]} | {"anonymous": (401, 401)}
+
+
+READ_TASK = {
+    "office": (200, 404),
+    "liaison": (200, 404),
+    "other_liaison": (404, 404),
+    "leader": (200, 404),
+    "anonymous": (401, 401),
+}
+EDIT_TASK = {**READ_TASK, "office": (200, 404), "liaison": (403, 404), "leader": (403, 404)}
+REPORT = {**READ_TASK, "office": (201, 404), "liaison": (201, 404), "leader": (403, 404)}
+REMIND = {**READ_TASK, "office": (201, 404), "liaison": (403, 404), "leader": (403, 404)}
+
+
+def importing(ok: int, out: int = 404) -> dict[str, tuple[int, int]]:
+    return {
+        "office": (ok, out),
+        "liaison": (403, 403),
+        "other_liaison": (403, 403),
+        "leader": (403, 403),
+        "anonymous": (401, 401),
+    }
+
+
+DASHBOARD = {
+    "office": (200, 200),
+    "liaison": (403, 403),
+    "other_liaison": (403, 403),
+    "leader": (200, 200),
+    "anonymous": (401, 401),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    url: Callable[[World, str], str]
+    expected: dict[str, tuple[int, int]]
+    body: Callable[[World, str, Any], Any] | None = None
+    headers: Callable[[World, str], dict[str, str]] = field(default=lambda w, s: {})
+    format: str = "json"
+    # Whether a success writes (token requests return the existing token: nothing changes).
+    writes: bool = True
+    scoped: bool = True
+
+
+def if_match(world: World, scope: str) -> dict[str, str]:
+    return {"HTTP_IF_MATCH": f'"{world.task(scope).version}"'}
+
+
+def full_task(world: World, scope: str, user) -> dict[str, Any]:
+    return {
+        "label": "（一）",
+        "section": "医保",
+        "text": "改写后的任务内容。",
+        "status": "in_progress",
+        "progress": 10,
+    }
+
+
+def upload_body(world: World, scope: str, user) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("重点任务.txt", SMALL.encode()), "region": world.regions[scope].pk}
+
+
+def token_body(world: World, scope: str, user) -> dict[str, str]:
+    if user is None:
+        return {"username": "nobody-at-all", "password": PASSWORD}
+    return {"username": user.username, "password": PASSWORD}
+
+
+API = "/api/v1"
+CASES = [
+    Case(
+        "token obtain",
+        "post",
+        lambda w, s: f"{API}/auth/token/",
+        {**everyone(200), "anonymous": (400, 400)},
+        body=token_body,
+        writes=False,
+        scoped=False,
+    ),
+    Case("token revoke", "delete", lambda w, s: f"{API}/auth/token/", everyone(204), scoped=False),
+    Case("me", "get", lambda w, s: f"{API}/me/", everyone(200), scoped=False),
+    Case("region list", "get", lambda w, s: f"{API}/regions/", everyone(200), scoped=False),
+    Case("region", "get", lambda w, s: f"{API}/regions/{w.regions[s].pk}/", everyone(200)),
+    Case("department list", "get", lambda w, s: f"{API}/departments/", everyone(200), scoped=False),
+    Case("department", "get", lambda w, s: f"{API}/departments/{w.departments[s].pk}/", everyone(200)),
+    Case("document list", "get", lambda w, s: f"{API}/documents/", everyone(200), scoped=False),
+    Case("document", "get", lambda w, s: f"{API}/documents/{w.tasks[s].document_id}/", READ_TASK),
+    Case("task list", "get", lambda w, s: f"{API}/tasks/", everyone(200), scoped=False),
+    Case("task", "get", lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/", READ_TASK),
+    Case(
+        "task patch",
+        "patch",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/",
+        EDIT_TASK,
+        body=lambda w, s, u: {"text": "改写后的任务内容。"},
+        headers=if_match,
+    ),
+    Case(
+        "task put",
+        "put",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/",
+        EDIT_TASK,
+        body=full_task,
+        headers=if_match,
+    ),
+    Case("progress list", "get", lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/", READ_TASK),
+    Case(
+        "progress report",
+        "post",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/",
+        REPORT,
+        body=lambda w, s, u: {"status": "in_progress", "percent": 60, "narrative": "已完成方案起草。"},
+    ),
+    Case(
+        "progress report with evidence",
+        "post",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/",
+        REPORT,
+        body=lambda w, s, u: {
+            "status": "in_progress",
+            "percent": 70,
+            "files": [SimpleUploadedFile("纪要.pdf", b"%PDF-1.7\n%%EOF\n")],
+        },
+        format="multipart",
+    ),
+    Case(
+        "reminder",
+        "post",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/reminders/",
+        REMIND,
+        body=lambda w, s, u: {"message": "请于本周内报送进展。"},
+    ),
+    Case("evidence download", "get", lambda w, s: f"{API}/evidence/{w.evidence(s).pk}/download/", READ_TASK),
+    Case("assignment list", "get", lambda w, s: f"{API}/assignments/", everyone(200), scoped=False),
+    Case("assignment", "get", lambda w, s: f"{API}/assignments/{w.part(Assignment, s).pk}/", READ_TASK),
+    Case("deadline list", "get", lambda w, s: f"{API}/deadlines/", everyone(200), scoped=False),
+    Case("deadline", "get", lambda w, s: f"{API}/deadlines/{w.part(Deadline, s).pk}/", READ_TASK),
+    Case("target list", "get", lambda w, s: f"{API}/targets/", everyone(200), scoped=False),
+    Case("target", "get", lambda w, s: f"{API}/targets/{w.part(Target, s).pk}/", READ_TASK),
+    Case("dashboard", "get", lambda w, s: f"{API}/dashboard/", DASHBOARD, scoped=False),
+    Case("import list", "get", lambda w, s: f"{API}/document-imports/", importing(200), scoped=False),
+    # Out of scope for an upload: a region outside the office's own.
+    Case(
+        "import upload",
+        "post",
+        lambda w, s: f"{API}/document-imports/",
+        importing(201, 400),
+        body=upload_body,
+        format="multipart",
+    ),
+    Case("import preview", "get", lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/", importing(200)),
+    Case(
+        "import review",
+        "post",
+        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/review/",
+        importing(200),
+        body=lambda w, s, u: {
+            "fields": {"revision": draft_revision(w.imports[s].draft), "title": "改过的标题"}
+        },
+    ),
+    Case(
+        "import confirm",
+        "post",
+        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/confirm/",
+        importing(200),
+    ),
+    Case(
+        "import discard", "delete", lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/", importing(204)
+    ),
+]
+
+PARAMS = [
+    pytest.param(case, persona, scope, id=f"{case.name}-{persona}-{scope}")
+    for case in CASES
+    for persona in PERSONAS
+    for scope in ((IN, OUT) if case.scoped else (IN,))
+]
+
+
+@pytest.mark.parametrize(("case", "persona", "scope"), PARAMS)
+def test_permission_matrix(case: Case, persona: str, scope: str, world: World):
+    user = world.users.get(persona)
+    client = token_client(user)
+    url = case.url(world, scope)
+    kwargs: dict[str, Any] = {**case.headers(world, scope)}
+    if case.body is not None:
+        kwargs |= {"data": case.body(world, scope, user), "format": case.format}
+    expected = case.expected[persona][0 if scope == IN else 1]
+    before = snapshot()
+
+    response = getattr(client, case.method)(url, **kwargs)
+
+    assert response.status_code == expected, response.content[:500]
+    if response.status_code >= 400:
+        body = response.json()
+        assert body["detail"], "every refusal says why"
+        assert body["code"]
+    if response.status_code >= 400 or case.method == "get" or not case.writes:
+        assert snapshot() == before, "a refusal (or a read) changes nothing"
+    else:
+        assert snapshot() != before, "a success writes"
