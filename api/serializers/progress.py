@@ -96,7 +96,7 @@ class ReadingsField(serializers.DictField):
 
 
 class ProgressInputSerializer(serializers.Serializer):
-    """报送进展, as JSON, or as multipart/form-data with the evidence files under `files`."""
+    """报送进展 as JSON: status, percent, what was done and the targets' actual values."""
 
     status = serializers.ChoiceField(
         choices=[(s.value, s.label) for s in REPORTABLE_STATUSES],
@@ -105,6 +105,12 @@ class ProgressInputSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     narrative = serializers.CharField(required=False, allow_blank=True, default="")
     readings = ReadingsField(help_text="Actual values of the task's targets, by target id.")
+
+
+class ProgressUploadSerializer(ProgressInputSerializer):
+    """报送进展 as multipart/form-data, with evidence files (`files`, repeated); `readings` is JSON text
+    or `readings.<target id>` fields."""
+
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,

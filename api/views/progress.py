@@ -12,7 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.exceptions import etag_for
-from api.serializers.progress import ProgressInputSerializer, ProgressUpdateSerializer
+from api.serializers.progress import (
+    ProgressInputSerializer,
+    ProgressUpdateSerializer,
+    ProgressUploadSerializer,
+)
 from tasks.models import Evidence, ProgressUpdate, TargetReading, Task
 from tasks.services import get_task_for, record_progress
 from tasks.services.permissions import require_reporter
@@ -66,13 +70,17 @@ class TaskProgressView(generics.ListCreateAPIView):
 
     @extend_schema(
         summary="Report progress (报送进展), with evidence files as multipart/form-data",
-        request={"application/json": ProgressInputSerializer, "multipart/form-data": ProgressInputSerializer},
+        request={
+            "application/json": ProgressInputSerializer,
+            "multipart/form-data": ProgressUploadSerializer,
+        },
         responses={201: ProgressUpdateSerializer},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self.task()
         require_reporter(request.user, task)  # 403 before the body is read, whatever it holds
-        form = ProgressInputSerializer(data=request.data)
+        multipart = request.content_type.startswith("multipart/")
+        form = (ProgressUploadSerializer if multipart else ProgressInputSerializer)(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         update = record_progress(
@@ -82,7 +90,7 @@ class TaskProgressView(generics.ListCreateAPIView):
             percent=data["percent"],
             narrative=data["narrative"],
             readings=data.get("readings") or {},
-            files=data["files"],
+            files=data.get("files", []),
         )
         update = self.get_queryset().get(pk=update.pk)
         context = {**self.get_serializer_context(), "task_version": task.version}

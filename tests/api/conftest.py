@@ -77,13 +77,13 @@ def furnish(task, department) -> None:
 
 @pytest.fixture
 def own_task(zhengzhou_document, insurance_bureau):
-    task = TaskFactory(document=zhengzhou_document, position=1, text="全面推进DRG/DIP支付方式改革。")
+    task = TaskFactory(document=zhengzhou_document, position=10, text="全面推进DRG/DIP支付方式改革（试点）。")
     furnish(task, insurance_bureau)
     return task
 
 
 @pytest.fixture
 def foreign_task(changsha_document, changsha_bureau):
-    task = TaskFactory(document=changsha_document, position=1, text="推进医保基金智能监管。")
+    task = TaskFactory(document=changsha_document, position=10, text="推进医保基金智能监管。")
     furnish(task, changsha_bureau)
     return task
