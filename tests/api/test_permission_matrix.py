@@ -117,7 +117,7 @@ def snapshot() -> dict[str, Any]:
 
 
 def everyone(status: int) -> dict[str, tuple[int, int]]:
-    return {persona: (status, status) for persona in PERSONAS[:-1]} | {"anonymous": (401, 401)}
+    return dict.fromkeys(PERSONAS[:-1], (status, status)) | {"anonymous": (401, 401)}
 
 
 READ_TASK = {
