@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -108,8 +109,7 @@ def console_errors():
     return ConsoleErrors()
 
 
-@pytest.fixture
-def context(browser, live_server):
+def _new_context(browser, live_server):
     # An English-speaking browser: the portal must still answer in Chinese, its default language.
     context = browser.new_context(
         base_url=live_server.url,
@@ -118,15 +118,33 @@ def context(browser, live_server):
         accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def _new_page(context, console_errors):
+    page = context.new_page()
+    page.on("console", console_errors.on_console)
+    page.on("pageerror", console_errors.on_page_error)
+    return page
+
+
+def _sign_in(context, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = _new_context(browser, live_server)
     yield context
     context.close()
 
 
 @pytest.fixture
 def page(context, console_errors):
-    page = context.new_page()
-    page.on("console", console_errors.on_console)
-    page.on("pageerror", console_errors.on_page_error)
+    page = _new_page(context, console_errors)
     yield page
     unexpected = console_errors.unexpected()
     assert not unexpected, "JavaScript errors in the browser:\n" + "\n".join(unexpected)
@@ -137,22 +155,49 @@ def login_as(context, live_server):
     """Sign the browser in as a user without the login form (the form has its own journey)."""
 
     def login(user) -> None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        _sign_in(context, live_server, user)
 
     return login
+
+
+@pytest.fixture
+def second_browser(browser, live_server, console_errors):
+    """second_browser(user): a page in a browser session of its own (its own cookies), signed in as user.
+
+    For journeys of two people at once; its console errors fail the test like those of `page`.
+    """
+    contexts = []
+
+    def open_as(user):
+        context = _new_context(browser, live_server)
+        contexts.append(context)
+        _sign_in(context, live_server, user)
+        return _new_page(context, console_errors)
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def real_reference_data(transactional_db):
+    """The real regions and departments (fixtures/regions.json, departments.json), loaded for one test.
+
+    The live server makes browser tests transactional: the database is flushed after each one, so the
+    module-wide `reference_data` of tests/reference.py would be gone after the first test using it.
+    """
+    call_command("loaddata", "regions", "departments", verbosity=0)
 
 
 @pytest.fixture
 def shot(page, request):
     """shot(): a full-page screenshot named after the test, kept as an artifact (BROWSER_SHOTS=0: none)."""
 
-    def take(suffix: str = "") -> None:
+    def take(suffix: str = "", of=None) -> None:
+        """of: another page than the test's `page` (a second tab or a second browser session)."""
         if os.environ.get("BROWSER_SHOTS") == "0":
             return
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{request.node.name}{suffix}.png"), full_page=True)
+        (of or page).screenshot(path=str(SHOTS / f"{request.node.name}{suffix}.png"), full_page=True)
 
     return take

@@ -1,5 +1,6 @@
 """What users do in a real browser: log in and switch language, report progress with evidence, verify a
-task, read the dashboard's charts, import a document, and be kept out of another department's task.
+task, read the dashboard's charts, import a document, and be kept out of another department's task; and
+a liaison's report with evidence followed, in the same session, by another department's task refused.
 
 The persona fixtures come from tests/conftest.py; the live server makes these tests transactional, so
 what a test creates is committed and visible to the server thread.
@@ -12,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tasks.models import DocumentImport, PolicyDocument, Task, TaskStatus
@@ -260,3 +262,59 @@ def test_another_departments_task_is_not_found_for_a_liaison(
     response = page.goto("/tasks/")
     assert response.status == 200
     expect(page.get_by_role("link", name=re.compile("推进紧密型城市医疗集团建设"))).to_have_count(0)
+
+
+# (g) A liaison reports on its own task, then is refused another department's -----------------------
+
+
+def test_liaison_reports_with_evidence_then_is_refused_another_departments_task(
+    page, expect, login_as, liaison, insurance_task, health_task, console_errors, tmp_path, shot
+):
+    # The browser logs the 404 answer of the refused page itself.
+    console_errors.allow(r"Failed to load resource: the server responded with a status of 404")
+    evidence = tmp_path / "实施方案.pdf"
+    evidence.write_bytes(PDF)
+
+    login_as(liaison)
+    page.goto("/tasks/mine/")
+    expect(page.get_by_role("link", name=re.compile("推进紧密型城市医疗集团建设"))).to_have_count(0)
+    page.get_by_role("link", name="全面推进DRG/DIP支付方式改革").first.click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{insurance_task.pk}/$"))
+
+    block = page.locator("#action-progress")
+    block.locator("summary").click()
+    form = block.locator("form.progress-form")
+    form.locator("select[name=status]").select_option("in_progress")
+    form.locator("input[name=percent]").fill("40")
+    form.locator("textarea[name=narrative]").fill("印发DRG付费实施方案，完成首批医疗机构培训。")
+    form.locator("input[type=file][name=files]").set_input_files(str(evidence))
+    shot("-1-report")
+    form.get_by_role("button", name="提交报送").click()
+
+    expect(page).to_have_url(re.compile(rf"/tasks/{insurance_task.pk}/$"))
+    update = page.locator("ol.timeline li.timeline-item").filter(has_text="完成首批医疗机构培训")
+    expect(update).to_have_count(1)
+    expect(update.get_by_role("link", name="实施方案.pdf")).to_be_visible()
+    expect(page.locator(".task-status").first).to_have_text(re.compile("推进中"))
+    shot("-2-timeline")
+
+    insurance_task.refresh_from_db()
+    assert (insurance_task.status, insurance_task.progress) == (TaskStatus.IN_PROGRESS, 40)
+    report = insurance_task.progress_updates.get()
+    assert report.author_id == liaison.pk
+    assert [e.original_name for e in report.evidence.all()] == ["实施方案.pdf"]
+
+    # The other department's task, by its address: not found, and nothing of it shown.
+    response = page.goto(f"/tasks/{health_task.pk}/")
+    assert response.status == 404
+    expect(page.locator("body")).not_to_contain_text("推进紧密型城市医疗集团建设")
+    shot("-3-refused")
+    # Nor may the liaison post a report on it (with the session's CSRF token, as the form would).
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == settings.CSRF_COOKIE_NAME)
+    response = page.request.post(
+        f"/tasks/{health_task.pk}/progress/",
+        form={"status": "in_progress", "percent": "50", "narrative": "越权报送"},
+        headers={"X-CSRFToken": csrf},
+    )
+    assert response.status == 404
+    assert not health_task.progress_updates.exists()
