@@ -145,4 +145,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         detail = response.data.get("detail", "") if isinstance(response.data, Mapping) else response.data
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}
+        if response.status_code == status.HTTP_400_BAD_REQUEST:
+            # Every 400 has the same shape (a malformed body, say): the message as a non-field error.
+            response.data["errors"] = {api_settings.NON_FIELD_ERRORS_KEY: [str(detail)]}
     return response

@@ -44,6 +44,8 @@ class DocumentImportViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [CanImportDocuments]
+    # Confirming or discarding an import that is no longer a draft, or a draft with problems.
+    extra_error_statuses = {"POST": [400], "DELETE": [400]}
     # The upload is multipart, the review JSON; the schema states which for each.
     parser_classes = [JSONParser, MultiPartParser]
     filterset_class = DocumentImportFilterSet

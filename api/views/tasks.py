@@ -116,13 +116,12 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.today}
 
-    def _detail(self, pk: int) -> Response:
-        task = detail_queryset(self.request.user, self.today).get(pk=pk)
+    def _detail(self, task: Task) -> Response:
         data = TaskDetailSerializer(task, context=self.get_serializer_context()).data
         return Response(data, headers={"ETag": etag_for(task.version)})
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object().pk)
+        return self._detail(self.get_object())
 
     @extend_schema(
         summary="Edit the task (office staff): fields, and deadlines, assignments or targets as wholes",
@@ -160,4 +159,4 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             assignments=data.get("assignments"),
             targets=data.get("targets"),
         )
-        return self._detail(task.pk)
+        return self._detail(detail_queryset(request.user, self.today).get(pk=task.pk))

@@ -14,9 +14,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from tasks.models import Assignment
+from tests.api.openapi import SchemaCheckingClient
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,
@@ -43,8 +43,9 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def token_client(user) -> APIClient:
-    client = APIClient()
+def token_client(user) -> SchemaCheckingClient:
+    """A client sending the user's token (none for None); every response is held to the schema."""
+    client = SchemaCheckingClient()
     if user is not None:
         token, _created = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
@@ -53,7 +54,7 @@ def token_client(user) -> APIClient:
 
 @pytest.fixture
 def api_client():
-    """api_client(user) -> an APIClient sending the user's token; api_client(None) -> anonymous."""
+    """api_client(user) -> a client sending the user's token; api_client(None) -> anonymous."""
     return token_client
 
 

@@ -4,10 +4,10 @@ import pytest
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.utils import translation
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
 from api.throttling import TokenObtainThrottle
+from tests.api.openapi import SchemaCheckingClient as APIClient
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

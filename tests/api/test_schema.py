@@ -1,0 +1,89 @@
+"""The OpenAPI schema is valid, served with offline docs, documents every status; the checker bites."""
+
+import json
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from drf_spectacular.validation import validate_schema
+
+from tests.api.openapi import SchemaCheckingClient, assert_conforms, openapi
+
+pytestmark = pytest.mark.django_db
+
+
+def operations():
+    for path, item in openapi()["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_the_schema_is_served_to_anyone_and_validates(db):
+    response = SchemaCheckingClient().get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/tasks/{id}/" in schema["paths"]
+
+
+def test_every_operation_documents_its_error_statuses():
+    for path, method, operation in operations():
+        statuses = set(operation["responses"])
+        where = f"{method.upper()} {path}"
+        assert "429" in statuses, where
+        if (path, method) != ("/api/v1/auth/token/", "post"):
+            assert "401" in statuses, where
+        if "{" in path:
+            assert "404" in statuses, where
+        if method in ("post", "put", "patch", "delete"):
+            assert "403" in statuses or path == "/api/v1/auth/token/", where
+        if "requestBody" in operation:
+            assert {"400", "415"} <= statuses, where
+    for method in ("put", "patch"):
+        task_edit = openapi()["paths"]["/api/v1/tasks/{id}/"][method]
+        assert {"200", "400", "403", "404", "412", "428"} <= set(task_edit["responses"])
+        assert any(p["name"] == "If-Match" and p["in"] == "header" for p in task_edit["parameters"])
+
+
+def test_error_bodies_are_documented_with_their_shape():
+    patch = openapi()["paths"]["/api/v1/tasks/{id}/"]["patch"]["responses"]
+    assert patch["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/ValidationError")
+    assert patch["412"]["content"]["application/json"]["schema"]["$ref"].endswith("/VersionConflict")
+    assert patch["403"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_swagger_ui_is_served_without_any_cdn(db):
+    client = SchemaCheckingClient()
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html), "every asset is local"
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert "/api/v1/schema/" in script.content.decode()
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_redoc_is_served_without_any_cdn(db):
+    page = SchemaCheckingClient().get("/api/v1/docs/redoc/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "drf_spectacular_sidecar/redoc/" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
+
+
+def test_the_checker_refuses_a_body_the_schema_does_not_describe(api_client, office):
+    response = api_client(office).get("/api/v1/me/")
+    response.content = json.dumps({"id": "not a number"}).encode()
+    with pytest.raises(AssertionError, match="me/"):
+        assert_conforms(response)
+
+
+def test_the_checker_refuses_an_undocumented_status(api_client, office):
+    response = api_client(office).get("/api/v1/me/")
+    response.status_code = 418
+    with pytest.raises(AssertionError, match="not documented"):
+        assert_conforms(response)
