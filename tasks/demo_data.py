@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from regions.models import Department, Region
+from tasks import derived
 from tasks.models import (
     Assignment,
     Deadline,
@@ -397,6 +398,8 @@ def _write_batch(
         Deadline.objects.bulk_create(deadlines, batch_size=5000)
         Target.objects.bulk_create(targets, batch_size=5000)
         ProgressUpdate.objects.bulk_create(updates, batch_size=5000)
+        # bulk_create sends no signals: the due dates and scopes of the batch, in its transaction.
+        derived.refresh_tasks([task.pk for task in tasks])
     counts["assignments"] += len(assignments)
     counts["deadlines"] += len(deadlines)
     counts["targets"] += len(targets)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Department, Region
 from tasks.models import Assignment, PolicyDocument, Target, Task, TaskStatus
+from tasks.models.ledger import overdue_q
 
 # Free text: at most this many words, each of which must match somewhere.
 MAX_SEARCH_TERMS = 8
@@ -62,7 +63,7 @@ def departments_visible_to(user) -> QuerySet[Department]:
         return Department.objects.all()
     visible = Task.objects.visible_to(user).values("pk")
     return Department.objects.filter(
-        Exists(Assignment.objects.filter(department=OuterRef("pk"), task__in=visible))
+        pk__in=Assignment.objects.filter(task__in=visible).values("department_id")
     )
 
 
@@ -71,17 +72,87 @@ def regions_visible_to(user) -> QuerySet[Region]:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Region.objects.all()
     documents = PolicyDocument.objects.visible_to(user)
-    holding = Exists(
-        documents.filter(
-            Q(region=OuterRef("pk"))
-            | Q(region__parent=OuterRef("pk"))
-            | Q(region__parent__parent=OuterRef("pk"))
-        )
+    # Uncorrelated INs (hashed once) for the documents' regions and the two levels above them.
+    holding = (
+        Q(pk__in=documents.values("region_id"))
+        | Q(pk__in=documents.filter(region__parent__isnull=False).values("region__parent_id"))
+        | Q(pk__in=documents.filter(region__parent__parent__isnull=False).values("region__parent__parent_id"))
     )
     region_id = getattr(user, "region_id", None)
     if region_id and user.is_authenticated and user.is_active:
         return Region.objects.filter(Q(pk__in=Region.objects.subtree(region_id).values("pk")) | holding)
     return Region.objects.filter(holding)
+
+
+def _region_chain(region_id: int) -> QuerySet[Region]:
+    """The region, the regions below it and the regions above it (no per-task data: a few rows)."""
+    # INs rather than joins on the outer query, so it stays free of duplicates without DISTINCT.
+    return Region.objects.filter(
+        Q(pk__in=Region.objects.subtree(region_id).values("pk"))
+        | Q(pk__in=Region.objects.filter(children__pk=region_id).values("pk"))
+        | Q(pk__in=Region.objects.filter(children__children__pk=region_id).values("pk"))
+    )
+
+
+def listed_departments(user) -> QuerySet[Department]:
+    """The departments the filter's select lists: cheap to compute on every page view.
+
+    For office staff and leaders, the departments of their region chain, not the exact
+    departments_visible_to(), which would read every assignment in scope on each view; a department
+    outside the chain (a national body cooperating on a task) is still accepted, and listed once chosen.
+    """
+    region_id = getattr(user, "region_id", None)
+    if (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and region_id
+        and not user.is_liaison
+    ):
+        return Department.objects.filter(region__in=_region_chain(region_id).values("pk"))
+    return departments_visible_to(user)
+
+
+def listed_regions(user) -> QuerySet[Region]:
+    """The regions the filter's select lists; as listed_departments, the region chain for the offices."""
+    region_id = getattr(user, "region_id", None)
+    if (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and region_id
+        and not user.is_liaison
+    ):
+        return _region_chain(region_id)
+    return regions_visible_to(user)
+
+
+class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """Iterates the field's `listed` queryset when it has one, else its queryset."""
+
+    def __init__(self, field, *args) -> None:
+        super().__init__(field, *args)
+        if getattr(field, "listed", None) is not None:
+            self.queryset = field.listed
+
+
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice field that lists `listed` but accepts any object of `queryset`.
+
+    Validating one submitted value against the exact queryset is one cheap lookup; listing the
+    exact queryset would compute it whole on every view.
+    """
+
+    iterator = ListedChoiceIterator
+    listed: QuerySet | None = None
+
+    def set_listed(self, listed: QuerySet | None) -> None:
+        self.listed = listed
+        self.widget.choices = self.choices
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedModelChoiceField
 
 
 class IntegerFilter(django_filters.Filter):
@@ -161,13 +232,13 @@ class TaskFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
     document = django_filters.ModelChoiceFilter(queryset=PolicyDocument.objects.none(), label=_("Document"))
-    region = django_filters.ModelChoiceFilter(
+    region = ListedModelChoiceFilter(
         queryset=Region.objects.none(), to_field_name="code", method="filter_region", label=_("Region")
     )
-    department = django_filters.ModelChoiceFilter(
+    department = ListedModelChoiceFilter(
         queryset=Department.objects.none(), method="filter_department", label=_("Department")
     )
-    lead_department = django_filters.ModelChoiceFilter(
+    lead_department = ListedModelChoiceFilter(
         queryset=Department.objects.none(), method="filter_lead_department", label=_("Lead department")
     )
     status = django_filters.MultipleChoiceFilter(
@@ -180,7 +251,7 @@ class TaskFilterSet(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("Due on or before")
     )
-    overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     due_within = IntegerFilter(
         method="filter_due_within",
         min_value=0,
@@ -218,14 +289,35 @@ class TaskFilterSet(django_filters.FilterSet):
         if queryset is None:
             # Never the whole table by accident.
             queryset = Task.objects.visible_to(self.user)
-        if "due_on" not in queryset.query.annotations:
+        if not queryset.has_schedule():
             queryset = queryset.with_schedule(self.today)
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.filters["document"].queryset = PolicyDocument.objects.visible_to(self.user)
+        # Accepted: exactly what the user may see. Listed: see listed_departments().
         self.filters["region"].queryset = regions_visible_to(self.user)
         departments = departments_visible_to(self.user)
         self.filters["department"].queryset = departments
         self.filters["lead_department"].queryset = departments
+        self._listed = {
+            "region": listed_regions(self.user),
+            "department": listed_departments(self.user),
+            "lead_department": listed_departments(self.user),
+        }
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, listed in self._listed.items():
+                form.fields[name].set_listed(listed)
+        return self._form
+
+    def _list_chosen(self) -> None:
+        """After validation, list each chosen object too, so the select shows what is applied."""
+        for name, listed in self._listed.items():
+            chosen = self.form.cleaned_data.get(name)
+            if chosen is not None:
+                self.form.fields[name].set_listed(listed | type(chosen).objects.filter(pk=chosen.pk))
 
     @property
     def qs(self) -> QuerySet[Task]:
@@ -235,6 +327,7 @@ class TaskFilterSet(django_filters.FilterSet):
                 # Ignoring the bad parameter would list more than was asked for.
                 self._qs = self.queryset.none()
             elif self.is_bound:
+                self._list_chosen()
                 self._qs = self.filter_queryset(self.queryset.all())
             else:
                 self._qs = self.filters["ordering"].filter(self.queryset.all(), None)
@@ -271,9 +364,12 @@ class TaskFilterSet(django_filters.FilterSet):
         )
 
     def filter_due_within(self, queryset: QuerySet[Task], name: str, value: int) -> QuerySet[Task]:
-        return queryset.filter(
-            next_due_on__gte=self.today, next_due_on__lte=self.today + datetime.timedelta(days=value)
-        )
+        return queryset.due_within(self.today, self.today + datetime.timedelta(days=value))
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        # The condition itself rather than the is_overdue annotation, so the due-date index serves it.
+        overdue = overdue_q(self.today)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_no_section(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
         return queryset.filter(section="") if value else queryset.exclude(section="")

@@ -221,14 +221,20 @@ class AssignmentRowForm(BootstrapMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"list": "allowed-departments", "autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Assignment.Role.choices)
+    # An initial value, so that the blank extra row a browser posts (with the select's shown value)
+    # counts as unchanged rather than as a half-filled row.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Assignment.Role.choices, initial=Assignment.Role.COOPERATING
+    )
 
 
 class TargetRowForm(BootstrapMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(label=_("As written"), max_length=300)
     metric = forms.CharField(label=_("Metric"), max_length=200, required=False)
-    comparator = forms.ChoiceField(label=_("Comparator"), choices=Target.Comparator.choices)
+    comparator = forms.ChoiceField(
+        label=_("Comparator"), choices=Target.Comparator.choices, initial=Target.Comparator.AT_LEAST
+    )
     value = forms.DecimalField(label=_("Target value"), required=False, max_digits=16, decimal_places=4)
     value_max = forms.DecimalField(label=_("Upper bound"), required=False, max_digits=16, decimal_places=4)
     baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=16, decimal_places=4)

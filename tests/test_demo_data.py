@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from regions.models import Department, Region
+from tasks import derived
 from tasks.demo_data import generated_documents
 from tasks.models import Assignment, Deadline, PolicyDocument, ProgressUpdate, Task, TaskStatus
 from tests.factories import PolicyDocumentFactory, ProgressUpdateFactory, TaskFactory
@@ -32,6 +33,9 @@ def test_counts_and_progress_lines(generated):
     assert 4 <= generated_documents().count() <= 15
     assert Assignment.objects.filter(task__in=tasks).count() >= 300
     assert ProgressUpdate.objects.filter(task__in=tasks).exists()
+    # Bulk inserts send no signals; the generator refreshes the derived data itself.
+    assert tasks.exclude(due_on=None).exists()
+    assert derived.check() == []
 
 
 def test_every_task_has_one_lead_and_valid_statuses(generated):

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from regions.models import Department, DepartmentAlias, Region
+from tasks import derived
 from tasks.models import (
     Assignment,
     Deadline,
@@ -155,6 +156,9 @@ def test_a_revised_version_with_the_same_number_updates_in_place(zhengzhou, offi
     assert again.tasks_kept == 1
     assert again.warnings
     assert again.document.original_name == "revised.txt"
+    # Bulk writes of the import leave the derived due dates and scopes consistent.
+    assert derived.check() == []
+    assert first.due_on is not None
 
 
 def test_a_task_dropped_from_a_revision_without_progress_is_removed(zhengzhou):

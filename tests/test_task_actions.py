@@ -6,6 +6,7 @@ the anonymous; and on every refusal nothing has changed. Then each workflow end 
 """
 
 import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -547,6 +548,68 @@ def test_edit_page_saves_everything(client, office, insurance_task, insurance_bu
     }
     assert insurance_task.targets.count() == 2
     assert TaskChange.objects.filter(task=insurance_task).count() == 1
+
+
+class FormFields(HTMLParser):
+    """The fields of a page's form as a browser would submit them, selects at their shown option."""
+
+    def __init__(self, form_class: str) -> None:
+        super().__init__()
+        self.form_class, self.inside, self.data = form_class, False, {}
+        self.select: str | None = None
+        self.first_option: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = self.form_class in (attrs.get("class") or "").split()
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "checkbox", "file"):
+            self.data[name] = attrs.get("value") or ""
+        elif tag == "select":
+            self.select, self.first_option = name, None
+        elif tag == "option" and self.select:
+            value = attrs.get("value", "")
+            if self.first_option is None:
+                self.first_option = value
+                self.data[self.select] = value
+            if "selected" in attrs:
+                self.data[self.select] = value
+        elif tag == "textarea":
+            self.textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data
+
+
+def test_the_edit_page_saves_as_a_browser_submits_it_with_its_blank_rows(client, office, insurance_task):
+    DeadlineFactory(task=insurance_task, due_on=later(30), text="下月底前")
+    TargetFactory(task=insurance_task)
+    login(client, office)
+    page = client.get(reverse("task_edit", args=[insurance_task.pk])).content.decode()
+    fields = FormFields("task-edit-form")  # the form's class
+    fields.feed(page)
+    assert fields.data["assignment-TOTAL_FORMS"] > fields.data["assignment-INITIAL_FORMS"]  # a blank row
+    fields.data["progress"] = "45"
+    response = client.post(reverse("task_edit", args=[insurance_task.pk]), fields.data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    insurance_task.refresh_from_db()
+    assert insurance_task.progress == 45
+    assert insurance_task.assignments.count() == 2
+    assert insurance_task.targets.count() == 1
 
 
 def test_edit_refuses_a_department_outside_the_list(client, office, insurance_task, changsha_bureau):

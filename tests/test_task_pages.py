@@ -612,9 +612,9 @@ def ledger(document, count: int, today) -> list[Task]:
 
 
 # Every page: session, user, and the user's region or department shown in the top bar.
-# The list: count, page, leading assignments, and the choices of the document, region and department
-# selects (the department choices serve two fields and are read twice).
-LIST_QUERIES = 3 + 3 + 4
+# The list: count, the page's ids, its rows, leading assignments, and the choices of the document,
+# region and department selects (the department choices serve two fields and are read twice).
+LIST_QUERIES = 3 + 4 + 4
 # The export has no top bar: session, user, then task_rows' four.
 EXPORT_QUERIES = 2 + 4
 # 我的任务: the tasks and their leading assignments.

@@ -4,6 +4,7 @@ from tasks.models.jobs import Reminder, Report
 from tasks.models.ledger import Assignment, Deadline, Target, Task, TaskQuerySet, TaskStatus
 from tasks.models.progress import AppendOnlyError, Evidence, ProgressUpdate, TargetReading
 from tasks.models.requests import ExtensionRequest
+from tasks.models.scope import TaskScope
 
 __all__ = [
     "AppendOnlyError",
@@ -21,5 +22,6 @@ __all__ = [
     "Task",
     "TaskChange",
     "TaskQuerySet",
+    "TaskScope",
     "TaskStatus",
 ]

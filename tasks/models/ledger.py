@@ -24,6 +24,11 @@ class TaskStatus(models.TextChoices):
 CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SUSPENDED)
 
 
+def overdue_q(today: datetime.date) -> Q:
+    """Overdue on `today`: past the task's due date and neither completed nor suspended."""
+    return Q(due_on__lt=today) & ~Q(status__in=CLOSED_STATUSES)
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> TaskQuerySet:
         """The tasks this user may see. Every page, export and API endpoint starts here.
@@ -33,16 +38,17 @@ class TaskQuerySet(models.QuerySet):
         department. Anyone else: nothing.
         """
         from accounts.models import Role
-        from regions.models import Region
+        from tasks.models.scope import TaskScope
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
         if user.role in (Role.OFFICE, Role.LEADER) and user.region_id:
-            scope = Region.objects.subtree(user.region_id).values("pk")
-            assigned_in_scope = Assignment.objects.filter(task=OuterRef("pk"), department__region__in=scope)
-            return self.filter(Q(document__region__in=scope) | Exists(assigned_in_scope))
+            # TaskScope holds, for each task, the regions it is visible from (see tasks/derived.py):
+            # one index range instead of an OR across documents and assignments.
+            in_scope = TaskScope.objects.filter(region_id=user.region_id).values("task_id")
+            return self.filter(pk__in=in_scope)
         if user.role == Role.LIAISON and user.department_id:
             return self.filter(
                 Exists(Assignment.objects.filter(task=OuterRef("pk"), department_id=user.department_id))
@@ -52,30 +58,40 @@ class TaskQuerySet(models.QuerySet):
     def with_schedule(self, today: datetime.date | None = None) -> TaskQuerySet:
         """Annotate what the traffic lights and the due-date filters need, in the same query.
 
-        - `due_on`: the latest dated deadline (the task's due date), or None;
+        - `due_on` (a column, kept by tasks/derived.py): the latest dated deadline, or None;
         - `next_due_on`: the earliest dated deadline on or after `today` (the next milestone);
         - `is_overdue`: past `due_on` and neither completed nor suspended;
         - `starts_on`: the document's issue date, or the day the task was created, from which the
           share of the time used is measured.
 
-        Correlated subqueries rather than joins and GROUP BY, so that further filters and joins
-        can neither multiply rows nor skew the dates. `today` defaults to the local date.
+        `next_due_on` is a correlated subquery: PostgreSQL evaluates it only for the rows it
+        returns (a page), so filter with `due_within()` rather than on it. `today` defaults to the
+        local date.
         """
         today = today or timezone.localdate()
         dated = Deadline.objects.filter(task=OuterRef("pk"), kind=Deadline.Kind.DATE)
         return self.annotate(
-            due_on=Subquery(dated.order_by("-due_on").values("due_on")[:1]),
             next_due_on=Subquery(dated.filter(due_on__gte=today).order_by("due_on").values("due_on")[:1]),
             starts_on=Coalesce("document__issued_on", TruncDate("created_at")),
-        ).annotate(
             is_overdue=Case(
-                When(
-                    Q(due_on__lt=today) & ~Q(status__in=CLOSED_STATUSES),
-                    then=Value(True),
-                ),
+                When(overdue_q(today), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
+        )
+
+    def due_within(self, start: datetime.date, end: datetime.date) -> TaskQuerySet:
+        """Tasks with a dated deadline between start and end (inclusive): their next one is due then.
+
+        The same answer as `next_due_on` in [start, end] when start is today, as an EXISTS that
+        the database can drive from the deadline date index.
+        """
+        return self.filter(
+            Exists(
+                Deadline.objects.filter(
+                    task=OuterRef("pk"), kind=Deadline.Kind.DATE, due_on__gte=start, due_on__lte=end
+                )
+            )
         )
 
     def with_completed_at(self) -> TaskQuerySet:
@@ -99,7 +115,7 @@ class TaskQuerySet(models.QuerySet):
 
     def has_schedule(self) -> bool:
         """Whether with_schedule() has annotated this queryset already."""
-        return "due_on" in self.query.annotations
+        return "is_overdue" in self.query.annotations
 
 
 class Task(models.Model):
@@ -128,6 +144,9 @@ class Task(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     # Optimistic locking: every save increments it; a save based on an older value is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Derived: the latest dated deadline, kept by tasks/derived.py whenever deadlines change, so that
+    # overdue counts and due-date filters read a column instead of a subquery per task.
+    due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -147,11 +166,22 @@ class Task(models.Model):
             models.Index(fields=["status"], name="task_status_idx"),
             # Task list filtered by section/area within a document.
             models.Index(fields=["document", "section"], name="task_document_section_idx"),
+            # Overdue and due-date filters and counts.
+            models.Index(fields=["due_on", "status"], name="task_due_on_status_idx"),
         ]
 
     def __str__(self) -> str:
         head = self.text[:40]
         return f"{self.label} {head}" if self.label else head
+
+    def save(self, *args, **kwargs) -> None:
+        # `due_on` is derived (tasks/derived.py): an instance loaded before its deadlines changed
+        # must not write its stale copy back, so an ordinary save leaves the column alone.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname != "due_on"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Assignment(models.Model):
@@ -191,6 +221,13 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.department} · {self.get_role_display()}"
 
+    def delete(self, *args, **kwargs):
+        from tasks import derived
+
+        result = super().delete(*args, **kwargs)
+        derived.refresh_scope([self.task_id])
+        return result
+
 
 class Deadline(models.Model):
     """A time limit of a task, as written and, where the text allows, as a date."""
@@ -226,6 +263,13 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def delete(self, *args, **kwargs):
+        from tasks import derived
+
+        result = super().delete(*args, **kwargs)
+        derived.refresh_due_on([self.task_id])
+        return result
 
 
 class Target(models.Model):

@@ -22,7 +22,7 @@ CHUNK_SIZE = 2000
 def prepare_for_rows(tasks: QuerySet[Task], today: datetime.date | None = None) -> QuerySet[Task]:
     """The queryset with what task_row() reads: four queries in all (tasks, assignments,
     deadlines, the latest progress update of each task)."""
-    if "due_on" not in tasks.query.annotations:
+    if not tasks.has_schedule():
         tasks = tasks.with_schedule(today)
     return tasks.select_related("document").prefetch_related(
         Prefetch(

@@ -1,14 +1,14 @@
 """The leaders' dashboard: figures over the tasks a user may see, each with its drill-down.
 
-Read-only. Every figure is computed from `Task.objects.visible_to(user).with_schedule(today)` with
-aggregate queries, so the number of queries is fixed (at most nine) whatever the number of tasks,
+Read-only. Every figure is computed from `Task.objects.visible_to(user)` with aggregate queries over
+plain columns (the due date is the derived `Task.due_on`), so the number of queries is fixed (at most nine) whatever the number of tasks,
 departments or regions. Every figure carries `query`: the task-list query string (TaskFilterSet
 parameters) that lists the tasks it counts, so the page and the API can link to them.
 
 Definitions:
 - completion rate: completed tasks over all tasks (suspended ones included), in percent;
-- overdue: `with_schedule`'s `is_overdue` (past the latest dated deadline, not completed or
-  suspended); due within 30 days: open tasks (not completed or suspended) whose next milestone
+- overdue: `overdue_q` (past the latest dated deadline, not completed or suspended), as
+  `with_schedule`'s `is_overdue`; due within 30 days: open tasks (not completed or suspended) whose next milestone
   falls within `DUE_SOON_DAYS` days from today, as the task list's `due_within` filter;
 - lead department: an assignment with role lead or co-lead. A task with two co-leads counts for
   both, so the department rows may add up to more than the total;
@@ -48,8 +48,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from regions.models import Region
-from tasks.models import Assignment, Target, Task, TaskStatus
-from tasks.models.ledger import CLOSED_STATUSES
+from tasks.models import Assignment, Deadline, Target, Task, TaskStatus
+from tasks.models.ledger import CLOSED_STATUSES, overdue_q
 
 __all__ = ["DUE_SOON_DAYS", "OVERDUE_LIST_SIZE", "DashboardSummary", "dashboard_summary"]
 
@@ -188,23 +188,26 @@ def _counts(row: dict[str, Any], **params: Any) -> dict[str, Any]:
     }
 
 
-GROUP_AGGREGATES = {
-    "total": Count("pk"),
-    "completed": Count("pk", filter=Q(status=TaskStatus.COMPLETED)),
-    "overdue": Count("pk", filter=Q(is_overdue=True)),
-}
+def group_aggregates(today: datetime.date) -> dict[str, Count]:
+    """The counts of each row of the department, section and region tables."""
+    return {
+        "total": Count("pk"),
+        "completed": Count("pk", filter=Q(status=TaskStatus.COMPLETED)),
+        "overdue": Count("pk", filter=overdue_q(today)),
+    }
 
 
 def dashboard_summary(user, today: datetime.date | None = None) -> DashboardSummary:
     """Everything on the dashboard for this user's scope, in at most nine queries, however many rows."""
     today = today or timezone.localdate()
-    tasks = Task.objects.visible_to(user).with_schedule(today).order_by()
-    subregions, regions = _regions(user, tasks)
+    # Plain columns only (due_on is kept up to date by tasks/derived.py): no subquery per task.
+    tasks = Task.objects.visible_to(user).order_by()
+    subregions, regions = _regions(user, tasks, today)
     return DashboardSummary(
         today=today,
         totals=_totals(tasks, today),
-        departments=_departments(tasks),
-        sections=_sections(tasks),
+        departments=_departments(tasks, today),
+        sections=_sections(tasks, today),
         regions=regions,
         months=_months(tasks, today),
         targets=_targets(user),
@@ -214,15 +217,15 @@ def dashboard_summary(user, today: datetime.date | None = None) -> DashboardSumm
 
 
 def _totals(tasks, today: datetime.date) -> Totals:
-    due_soon = Q(
-        status__in=OPEN_STATUSES,
-        next_due_on__gte=today,
-        next_due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-    )
+    # The task list's due_within filter, as one uncorrelated IN the database hashes once.
+    dated_soon = Deadline.objects.filter(
+        kind=Deadline.Kind.DATE, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+    ).values("task_id")
+    due_soon = Q(status__in=OPEN_STATUSES, pk__in=dated_soon)
     counts = tasks.aggregate(
         total=Count("pk"),
         **{status.value: Count("pk", filter=Q(status=status)) for status in TaskStatus},
-        overdue=Count("pk", filter=Q(is_overdue=True)),
+        overdue=Count("pk", filter=overdue_q(today)),
         due_soon=Count("pk", filter=due_soon),
     )
     by_status = {
@@ -240,12 +243,12 @@ def _totals(tasks, today: datetime.date) -> Totals:
     )
 
 
-def _departments(tasks) -> list[DepartmentRow]:
+def _departments(tasks, today: datetime.date) -> list[DepartmentRow]:
     # One row per (task, leading department): a task with two co-leads counts for both.
     rows = (
         tasks.filter(assignments__role__in=LEADING_ROLES)
         .values(department_id=F("assignments__department_id"), name=F("assignments__department__name"))
-        .annotate(**GROUP_AGGREGATES)
+        .annotate(**group_aggregates(today))
     )
     departments = [
         DepartmentRow(
@@ -259,10 +262,10 @@ def _departments(tasks) -> list[DepartmentRow]:
     return departments
 
 
-def _sections(tasks) -> list[SectionRow]:
+def _sections(tasks, today: datetime.date) -> list[SectionRow]:
     rows = (
         tasks.values("document_id", "section", document_title=F("document__title"))
-        .annotate(**GROUP_AGGREGATES, first_position=Min("position"))
+        .annotate(**group_aggregates(today), first_position=Min("position"))
         .order_by(
             F("document__issued_on").desc(nulls_last=True),
             F("document__created_at").desc(),
@@ -286,7 +289,7 @@ def _section_params(section: str) -> dict[str, str]:
     return {"section": section} if section else {"no_section": "true"}
 
 
-def _regions(user, tasks) -> tuple[bool, list[RegionRow]]:
+def _regions(user, tasks, today: datetime.date) -> tuple[bool, list[RegionRow]]:
     """Rows per child region of the user's region (per province for a superuser without one)."""
     region_id = getattr(user, "region_id", None)
     if region_id:
@@ -313,7 +316,7 @@ def _regions(user, tasks) -> tuple[bool, list[RegionRow]]:
         for row in tasks.annotate(child=child)
         .filter(child__isnull=False)
         .values("child")
-        .annotate(**GROUP_AGGREGATES)
+        .annotate(**group_aggregates(today))
     }
     empty = {"total": 0, "completed": 0, "overdue": 0}
     rows = [
@@ -381,10 +384,10 @@ def _targets(user) -> Targets:
 
 def _overdue_tasks(tasks, today: datetime.date) -> list[OverdueTask]:
     overdue = list(
-        tasks.filter(is_overdue=True)
+        tasks.filter(overdue_q(today))
         .select_related("document")
         # Not the document's extracted text, which may run to megabytes.
-        .only("label", "text", "document__title")
+        .only("label", "text", "due_on", "document__title")
         .order_by("due_on", "document_id", "position", "pk")[:OVERDUE_LIST_SIZE]
     )
     leads: dict[int, list[str]] = {}

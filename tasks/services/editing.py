@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
+from tasks import derived
 from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus
 from tasks.services.permissions import require_editor
 
@@ -48,7 +49,8 @@ class VersionConflict(Exception):
             "after you opened it. Your changes were not saved; review the current values and try again."
         ) % {"expected": expected_version, "current": current.version}
         if what:
-            message = f"{message} {_('Changed since: %(what)s.') % {'what': what}}"
+            changed = _("Changed since: %(what)s.") % {"what": what}
+            message = f"{message} {changed}"
         super().__init__(message)
 
 
@@ -328,6 +330,7 @@ def _write_deadlines(task: Task, rows: list[dict[str, Any]]) -> None:
         else:
             # original_due_on stays: it records the deadline as first set, before any extension.
             Deadline.objects.filter(pk=row["id"]).update(**values)
+    derived.refresh_due_on([task.pk])
 
 
 def _write_assignments(task: Task, rows: list[dict[str, Any]]) -> None:
@@ -340,6 +343,7 @@ def _write_assignments(task: Task, rows: list[dict[str, Any]]) -> None:
             Assignment.objects.filter(pk=existing[pk].pk).update(**values)
         else:
             Assignment.objects.create(task_id=task.pk, department=row["department"], **values)
+    derived.refresh_scope([task.pk])
 
 
 def _write_targets(task: Task, rows: list[dict[str, Any]]) -> None:

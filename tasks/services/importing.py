@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Department, DepartmentAlias, Region
 from regions.resolve import DepartmentResolver, normalize_name
+from tasks import derived
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskChange, TaskStatus
 from tasks.parsing import ParsedDocument, ParseError, parse_document
 from tasks.services.draft_validation import ROLE_RANK, parse_decimal, validate_draft
@@ -410,6 +411,8 @@ def _write_tasks(document: PolicyDocument, draft: dict, user, result: ImportResu
     Target.objects.bulk_create(targets)
     _link_parents(document, [t for t, _spec in all_pairs])
     TaskChange.objects.bulk_create(changes)
+    # Bulk writes send no signals: due dates and scopes of the document's tasks, in this transaction.
+    derived.refresh_tasks(derived.tasks_of_documents([document.pk]))
 
 
 def _link_parents(document: PolicyDocument, tasks: list[Task]) -> None:

@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from tasks.models import PolicyDocument, Task, TaskStatus
+from tasks.models.ledger import overdue_q
 
 
 @login_required
@@ -14,12 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
     Each figure links to the task list filtered the same way, so a number is one click from its tasks.
     """
-    tasks = Task.objects.visible_to(request.user).with_schedule()
+    tasks = Task.objects.visible_to(request.user)
     totals = tasks.aggregate(
         total=Count("pk"),
         completed=Count("pk", filter=Q(status=TaskStatus.COMPLETED)),
         in_progress=Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
-        overdue=Count("pk", filter=Q(is_overdue=True)),
+        overdue=Count("pk", filter=overdue_q(timezone.localdate())),
     )
     documents = (
         PolicyDocument.objects.visible_to(request.user)
