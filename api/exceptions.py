@@ -27,7 +27,7 @@ from tasks.services import DocumentImportError, VersionConflict
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PreconditionFailed", "PreconditionRequired", "api_exception_handler", "etag_for"]
+__all__ = ["PreconditionRequired", "api_exception_handler", "etag_for"]
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -36,12 +36,6 @@ class PreconditionRequired(exceptions.APIException):
         "Send the task's version in an If-Match header (the ETag of the task as you loaded it)."
     )
     default_code = "precondition_required"
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = gettext_lazy("The If-Match header does not match the task's current version.")
-    default_code = "precondition_failed"
 
 
 def etag_for(version: int) -> str:

@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "tasks.models.ledger.TaskStatus",
+        "ReportableStatusEnum": "api.serializers.progress.REPORTABLE_CHOICES",
         "AssignmentRoleEnum": "tasks.models.ledger.Assignment.Role",
         "DeadlineKindEnum": "tasks.models.ledger.Deadline.Kind",
         "ComparatorEnum": "tasks.models.ledger.Target.Comparator",

@@ -15,6 +15,9 @@ from api.serializers.regions import DepartmentBriefSerializer
 from tasks.models import Evidence, ProgressUpdate, TargetReading
 from tasks.services.progress import MAX_FILES, REPORTABLE_STATUSES
 
+# Statuses a report may set (completion has its own workflow); named in SPECTACULAR_SETTINGS.
+REPORTABLE_CHOICES = [(status.value, status.label) for status in REPORTABLE_STATUSES]
+
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -99,7 +102,7 @@ class ProgressInputSerializer(serializers.Serializer):
     """报送进展 as JSON: status, percent, what was done and the targets' actual values."""
 
     status = serializers.ChoiceField(
-        choices=[(s.value, s.label) for s in REPORTABLE_STATUSES],
+        choices=REPORTABLE_CHOICES,
         help_text="Completion is requested separately and verified by the reform office.",
     )
     percent = serializers.IntegerField(min_value=0, max_value=100)

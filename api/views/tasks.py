@@ -70,8 +70,24 @@ def detail_queryset(user, today: datetime.date) -> QuerySet[Task]:
     )
 
 
+# What drf-spectacular cannot read off TaskFilterSet (its choices are set per user, per request).
+LIST_PARAMETERS = [
+    OpenApiParameter("department", OpenApiTypes.INT, description="Tasks assigned to this department (id)."),
+    OpenApiParameter("lead_department", OpenApiTypes.INT, description="Tasks led or co-led by it (id)."),
+    OpenApiParameter("region", OpenApiTypes.STR, description="Documents of this region or below (code)."),
+    OpenApiParameter(
+        "completed_in",
+        OpenApiTypes.STR,
+        description="Completed in this month, YYYY-MM.",
+        pattern=r"^[0-9]{4}-[0-9]{2}$",
+    ),
+]
+
+
 @extend_schema_view(
-    list=extend_schema(summary="The task list, filtered and ordered as the task list page"),
+    list=extend_schema(
+        summary="The task list, filtered and ordered as the task list page", parameters=LIST_PARAMETERS
+    ),
     retrieve=extend_schema(
         summary="One task with its assignments, deadlines and targets",
         parameters=[ETAG_RESPONSE_HEADER],
