@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.models import User
 from regions.models import Department, DepartmentAlias, Region
@@ -76,6 +77,8 @@ BUILDERS = {
     TaskChange: TaskChangeFactory,
     TargetReading: TargetReadingFactory,
     ExtensionRequest: ExtensionRequestFactory,
+    # API tokens (rest_framework.authtoken): the admin lists and revokes them.
+    TokenProxy: lambda: TokenProxy.objects.get(key=Token.objects.create(user=UserFactory()).key),
 }
 
 # Records kept as written: the admin shows them but offers no add form.
