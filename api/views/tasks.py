@@ -79,7 +79,7 @@ LIST_PARAMETERS = [
         "completed_in",
         OpenApiTypes.STR,
         description="Completed in this month, YYYY-MM.",
-        pattern=r"^[0-9]{4}-[0-9]{2}$",
+        pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
     ),
 ]
 
