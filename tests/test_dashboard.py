@@ -32,7 +32,7 @@ from django.utils import timezone
 from tasks.filtersets import TaskFilterSet
 from tasks.models import Assignment, Task, TaskChange, TaskStatus
 from tasks.services import dashboard_summary
-from tasks.services.dashboard import DashboardSummary, Figure
+from tasks.services.dashboard import SECTION_DOCUMENTS, DashboardSummary, Figure
 from tests.factories import (
     AssignmentFactory,
     CityFactory,
@@ -247,6 +247,19 @@ def test_sections_are_per_document_newest_document_first_in_document_order(leade
         (3, 1, 0),
     ]
     assert rows[2].completion_rate == 33.3
+
+
+def test_sections_cover_only_the_newest_documents(leader, zhengzhou):
+    documents = [
+        PolicyDocumentFactory(region=zhengzhou, title=f"文件{n}", issued_on=datetime.date(2025, 1, 1 + n))
+        for n in range(SECTION_DOCUMENTS + 2)
+    ]
+    for document in documents:
+        TaskFactory(document=document, section="一、总体要求")
+    rows = summary_for(leader).sections
+    assert [row.document_title for row in rows] == [d.title for d in reversed(documents)][:SECTION_DOCUMENTS]
+    # The other figures still count every document.
+    assert summary_for(leader).totals.total.value == SECTION_DOCUMENTS + 2
 
 
 def test_tasks_outside_any_section_drill_down_to_their_document(leader, zhengzhou_document):

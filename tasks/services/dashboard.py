@@ -24,7 +24,8 @@ Definitions:
   actual; a target with an actual but no value to judge it by is in none of the three). The task
   list lists tasks, so each slice drills down to the tasks having at least one such target, and
   `tasks_attained`, `tasks_not_attained` and `tasks_without_actual` count those tasks;
-- sections: tasks outside any section form a row per document, listed by `no_section`.
+- sections: per section of the `SECTION_DOCUMENTS` newest documents in scope; tasks outside any
+  section form a row per document, listed by `no_section`.
 """
 
 from __future__ import annotations
@@ -48,14 +49,17 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from regions.models import Region
-from tasks.models import Assignment, Deadline, Target, Task, TaskStatus
+from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES, overdue_q
 
-__all__ = ["DUE_SOON_DAYS", "OVERDUE_LIST_SIZE", "DashboardSummary", "dashboard_summary"]
+__all__ = ["DUE_SOON_DAYS", "OVERDUE_LIST_SIZE", "SECTION_DOCUMENTS", "DashboardSummary", "dashboard_summary"]
 
 DUE_SOON_DAYS = 30
 OVERDUE_LIST_SIZE = 20
 MONTHS = 12
+# The section table covers the newest documents only: a province holds hundreds of documents, and a
+# row per section of each would make a page of megabytes that no leader reads.
+SECTION_DOCUMENTS = 10
 
 LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
 OPEN_STATUSES = tuple(status for status in TaskStatus if status not in CLOSED_STATUSES)
@@ -263,8 +267,14 @@ def _departments(tasks, today: datetime.date) -> list[DepartmentRow]:
 
 
 def _sections(tasks, today: datetime.date) -> list[SectionRow]:
+    newest = (
+        PolicyDocument.objects.filter(pk__in=tasks.values("document_id"))
+        .order_by(F("issued_on").desc(nulls_last=True), "-created_at", "-pk")
+        .values("pk")[:SECTION_DOCUMENTS]
+    )
     rows = (
-        tasks.values("document_id", "section", document_title=F("document__title"))
+        tasks.filter(document_id__in=newest)
+        .values("document_id", "section", document_title=F("document__title"))
         .annotate(**group_aggregates(today), first_position=Min("position"))
         .order_by(
             F("document__issued_on").desc(nulls_last=True),

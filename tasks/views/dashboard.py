@@ -9,7 +9,13 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from tasks.services.dashboard import DUE_SOON_DAYS, DashboardSummary, Figure, dashboard_summary
+from tasks.services.dashboard import (
+    DUE_SOON_DAYS,
+    SECTION_DOCUMENTS,
+    DashboardSummary,
+    Figure,
+    dashboard_summary,
+)
 
 # Until the task list and task pages are routed, link to where they will be.
 TASK_LIST_FALLBACK = "/tasks/"
@@ -144,5 +150,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "regions_have_tasks": any(row.total.value for row in summary.regions),
             "due_soon_days": DUE_SOON_DAYS,
+            "section_documents": SECTION_DOCUMENTS,
         },
     )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from regions.models import Region
+from tasks.management.reading import read_file
 from tasks.services import DocumentImportError, build_draft, import_document, parse_upload
 from tasks.services.importing import region_named
 
@@ -17,10 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["path"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"无法读取文件 {path}：{error.strerror}") from None
+        data = read_file(path)
         try:
             parsed = parse_upload(data, path.name)
             region = self._region(options["region"], parsed.region)

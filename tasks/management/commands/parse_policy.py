@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from regions.models import Region
 from regions.resolve import DepartmentResolver
+from tasks.management.reading import read_file
 from tasks.services import DocumentImportError, parse_upload
 from tasks.services.importing import region_named
 
@@ -38,10 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["path"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"无法读取文件 {path}：{error.strerror}") from None
+        data = read_file(path)
         try:
             parsed = parse_upload(data, path.name)
         except DocumentImportError as error:
