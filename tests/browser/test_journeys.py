@@ -1,6 +1,7 @@
 """What users do in a real browser: log in and switch language, report progress with evidence, verify a
 task, read the dashboard's charts, import a document, and be kept out of another department's task; and
-a liaison's report with evidence followed, in the same session, by another department's task refused.
+the longer journeys: a real seed document from upload through review, edit and 销号, two offices saving
+the same task (the stale save is refused), a liaison's report followed by another department's task.
 
 The persona fixtures come from tests/conftest.py; the live server makes these tests transactional, so
 what a test creates is committed and visible to the server thread.
@@ -16,8 +17,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tasks.models import DocumentImport, PolicyDocument, Task, TaskStatus
-from tests.factories import PASSWORD, DeadlineFactory, TargetFactory
+from regions.models import Region
+from tasks.models import Assignment, DocumentImport, PolicyDocument, Task, TaskChange, TaskStatus
+from tests.factories import PASSWORD, DeadlineFactory, TargetFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -264,7 +266,198 @@ def test_another_departments_task_is_not_found_for_a_liaison(
     expect(page.get_by_role("link", name=re.compile("推进紧密型城市医疗集团建设"))).to_have_count(0)
 
 
-# (g) A liaison reports on its own task, then is refused another department's -----------------------
+# (g) A real seed document: upload, review, confirm, edit a task, verify it --------------------------
+
+# 郑医改〔2021〕2号: 22 tasks, every responsible department of which resolves in the reference data.
+SEED = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "001_7a68ed7b43eddbc1.txt"
+REVIEW_NOTE = "（审核时补充：年内完成首批集采品种落地。）"
+EDIT_NOTE = "（医改办修订：纳入月度调度。）"
+
+
+def test_office_imports_a_seed_document_then_edits_and_verifies_one_of_its_tasks(
+    page, expect, login_as, real_reference_data, shot
+):
+    zhengzhou = Region.objects.get(code="410100")
+    office = UserFactory(username="zz_office", first_name="郑州市医改办", office=True, region=zhengzhou)
+    login_as(office)
+
+    page.goto("/documents/import/")
+    upload = page.locator("form.upload")
+    upload.locator("select[name=region]").select_option(str(zhengzhou.pk))
+    upload.locator("input[type=file]").set_input_files(str(SEED))
+    upload.get_by_role("button", name="上传并识别").click()
+
+    # The review screen: all 22 items, every department resolved.
+    expect(page).to_have_url(re.compile(r"/documents/import/\d+/$"))
+    review = page.locator("#review-form")
+    expect(review.locator("fieldset.task")).to_have_count(22)
+    expect(review.locator("input[name=doc_number]")).to_have_value("郑医改〔2021〕2号")
+    expect(review.locator("fieldset.task.has-unmatched")).to_have_count(0)
+
+    # Two corrections: a sentence added to item （二）, item （二十二） dropped.
+    second = review.locator("#task-1")
+    expect(second.locator("legend .path")).to_contain_text("（二）")
+    text = second.locator("textarea[name='t1-text']")
+    original = text.input_value()
+    assert original.startswith("推进药品耗材集中采购"), original
+    text.fill(original + REVIEW_NOTE)
+    last = review.locator("#task-21")
+    expect(last.locator("legend .path")).to_contain_text("（二十二）")
+    dropped = last.locator("textarea[name='t21-text']").input_value()
+    assert dropped.startswith("做好医改“十三五”总结评估"), dropped
+    last.get_by_label("删除此项").check()
+    shot("-1-review")
+    review.get_by_role("button", name="确认导入").click()
+
+    # The document page: 21 tasks, the edited text, not the dropped item.
+    expect(page).to_have_url(re.compile(r"/documents/\d+/$"))
+    expect(page.locator(".alert-success")).to_contain_text("新增任务 21 项")
+    count = page.locator("dl.facts div").filter(has=page.locator("dt", has_text=re.compile("^任务数$")))
+    expect(count.locator("dd")).to_have_text("21")
+    outline = page.locator("ol.outline")
+    expect(outline.locator("li.outline-task")).to_have_count(21)
+    expect(outline.locator("li.outline-task").filter(has_text=REVIEW_NOTE)).to_have_count(1)
+    expect(outline).not_to_contain_text("做好医改“十三五”总结评估")
+    shot("-2-document")
+
+    document = PolicyDocument.objects.get()
+    assert (document.doc_number, document.tasks.count()) == ("郑医改〔2021〕2号", 21)
+    assert DocumentImport.objects.get().status == DocumentImport.Status.IMPORTED
+    task = document.tasks.get(text__contains=REVIEW_NOTE)
+    assert task.text == original + REVIEW_NOTE
+    lead = task.assignments.get(role=Assignment.Role.LEAD)
+    assert lead.department.name == "郑州市医疗保障局"
+    version = task.version
+
+    # Open the task from the document's task list, then edit it.
+    page.goto(f"/tasks/?document={document.pk}")
+    expect(page.locator(".task-count")).to_contain_text("21")
+    page.get_by_role("link", name=re.compile("^推进药品耗材集中采购")).click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{task.pk}/$"))
+    page.get_by_role("link", name="编辑任务").click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{task.pk}/edit/$"))
+    form = page.locator("form.task-edit-form")
+    expect(form.locator("#id_text")).to_have_value(task.text)
+    form.locator("#id_text").fill(task.text + EDIT_NOTE)
+    form.locator("#id_status").select_option("pending_verification")
+    form.locator("#id_progress").fill("100")
+    shot("-3-edit")
+    form.get_by_role("button", name="保存", exact=True).click()
+
+    expect(page).to_have_url(re.compile(rf"/tasks/{task.pk}/$"))
+    expect(page.locator(".alert-success")).to_contain_text("任务已保存。")
+    expect(page.locator(".task-status").first).to_have_text(re.compile("待审核销号"))
+    expect(page.locator("body")).to_contain_text(EDIT_NOTE)
+
+    # 销号.
+    page.locator("#action-verify").get_by_role("button", name="通过，予以销号").click()
+    expect(page.locator(".alert-success")).to_contain_text("已审核销号，任务完成。")
+    expect(page.locator(".task-status").first).to_have_text(re.compile("已完成"))
+    expect(page.locator("#action-verify")).to_have_count(0)
+    shot("-4-verified")
+
+    task.refresh_from_db()
+    assert (task.status, task.progress) == (TaskStatus.COMPLETED, 100)
+    assert task.text == original + REVIEW_NOTE + EDIT_NOTE
+    assert task.version == version + 2
+    changes = list(task.changes.exclude(action=TaskChange.Action.IMPORTED).order_by("pk"))
+    assert [(c.action, c.actor_id) for c in changes] == [
+        (TaskChange.Action.UPDATED, office.pk),
+        (TaskChange.Action.VERIFIED, office.pk),
+    ]
+    assert {"text", "status", "progress"} <= set(changes[0].changes)
+    assert changes[0].changes["status"] == [TaskStatus.NOT_STARTED, TaskStatus.PENDING_VERIFICATION]
+
+
+# (h) Two offices edit the same task: the stale save is refused --------------------------------------
+
+FIRST_SAVE = "全面推进DRG/DIP支付方式改革，年底前实现统筹区全覆盖。"
+
+
+def test_a_stale_edit_is_refused_with_what_changed_and_the_first_save_is_kept(
+    page, expect, login_as, office, province_office, insurance_task, second_browser, console_errors, shot
+):
+    # The browser logs the 409 answer of the refused save.
+    console_errors.allow(r"Failed to load resource: the server responded with a status of 409")
+    original = insurance_task.text
+    edit_url = f"/tasks/{insurance_task.pk}/edit/"
+
+    # Both offices open the edit page of the task at version 1.
+    login_as(office)
+    page.goto(edit_url)
+    mine = page.locator("form.task-edit-form")
+    expect(mine.locator("input[name=version]")).to_have_value("1")
+    other = second_browser(province_office)
+    other.goto(edit_url)
+    theirs = other.locator("form.task-edit-form")
+    expect(theirs.locator("input[name=version]")).to_have_value("1")
+
+    # The provincial office saves first.
+    theirs.locator("#id_text").fill(FIRST_SAVE)
+    theirs.locator("#id_progress").fill("30")
+    theirs.get_by_role("button", name="保存", exact=True).click()
+    expect(other).to_have_url(re.compile(rf"/tasks/{insurance_task.pk}/$"))
+    expect(other.locator(".alert-success")).to_contain_text("任务已保存。")
+    shot("-1-first-save", of=other)
+
+    # The city office saves from the page it loaded before that.
+    mine.locator("#id_status").select_option("in_progress")
+    mine.locator("#id_progress").fill("80")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(edit_url)) as answer:
+        mine.get_by_role("button", name="保存", exact=True).click()
+    assert answer.value.status == 409
+
+    expect(page).to_have_url(re.compile(rf"{edit_url}$"))
+    errors = page.locator(".edit-errors")
+    expect(errors).to_contain_text(
+        "您打开该任务后，它已被他人修改（版本 1 → 2）。您的修改未保存，请查看最新内容后重试。"
+    )
+    expect(errors).to_contain_text(re.compile(r"河南省医改办 [\d-]+ [\d:]+ 修改（任务内容、进度（%））"))
+    expect(errors).not_to_contain_text("Changed since")  # the whole message in the portal's language
+    conflict = page.locator("section.version-conflict")
+    expect(conflict.get_by_role("heading", name="您打开此页面后，任务已被他人修改")).to_be_visible()
+    change = conflict.locator("ol > li")
+    expect(change).to_have_count(1)
+    expect(change).to_contain_text("河南省医改办")
+    text_row = change.locator("li").filter(has=page.locator("span.field", has_text="任务内容"))
+    expect(text_row.locator("del.before")).to_have_text(original)
+    expect(text_row.locator("ins.after")).to_have_text(FIRST_SAVE)
+    progress_row = change.locator("li").filter(has=page.locator("span.field", has_text="进度"))
+    expect(progress_row.locator("del.before")).to_have_text("0%")
+    expect(progress_row.locator("ins.after")).to_have_text("30%")
+    expect(conflict.locator(".current-text")).to_have_text(FIRST_SAVE)
+    # The user's input is kept, and the form now carries the current version.
+    expect(mine.locator("#id_progress")).to_have_value("80")
+    expect(mine.locator("#id_status")).to_have_value("in_progress")
+    expect(mine.locator("#id_text")).to_have_value(original)
+    expect(mine.locator("input[name=version]")).to_have_value("2")
+    shot("-2-conflict")
+
+    # Nothing of the stale save was written.
+    insurance_task.refresh_from_db()
+    assert (insurance_task.text, insurance_task.progress, insurance_task.status) == (
+        FIRST_SAVE,
+        30,
+        TaskStatus.NOT_STARTED,
+    )
+    assert insurance_task.version == 2
+    changes = list(insurance_task.changes.order_by("pk"))
+    assert [(c.action, c.actor_id) for c in changes] == [(TaskChange.Action.UPDATED, province_office.pk)]
+
+    # Saving again, with the current values in view, is a decision: the form's values replace them.
+    mine.get_by_role("button", name="保存", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{insurance_task.pk}/$"))
+    expect(page.locator(".alert-success")).to_contain_text("任务已保存。")
+    insurance_task.refresh_from_db()
+    assert (insurance_task.text, insurance_task.progress, insurance_task.status, insurance_task.version) == (
+        original,
+        80,
+        TaskStatus.IN_PROGRESS,
+        3,
+    )
+
+
+# (i) A liaison reports on its own task, then is refused another department's -----------------------
 
 
 def test_liaison_reports_with_evidence_then_is_refused_another_departments_task(
