@@ -27,6 +27,8 @@ from regions.models import Department, Region
 from tasks.models import Assignment, PolicyDocument, Target, Task, TaskStatus
 from tasks.models.ledger import overdue_q
 
+# The document select lists this many of the newest documents (see listed_documents).
+LISTED_DOCUMENTS = 100
 # Free text: at most this many words, each of which must match somewhere.
 MAX_SEARCH_TERMS = 8
 # due_within: a bound that no real question exceeds, so a typo cannot build an absurd date.
@@ -127,6 +129,25 @@ def listed_regions(user) -> QuerySet[Region]:
     return regions_visible_to(user)
 
 
+def listed_documents(user) -> QuerySet[PolicyDocument]:
+    """The documents the filter's select lists: the newest LISTED_DOCUMENTS the user may see.
+
+    A province holds hundreds of documents; a select of all of them is slow to render and to use.
+    Any other visible document is accepted (the document page links to its tasks) and listed once chosen.
+    """
+    newest = (
+        PolicyDocument.objects.visible_to(user)
+        .order_by(F("issued_on").desc(nulls_last=True), "-created_at", "-pk")
+        .values("pk")[:LISTED_DOCUMENTS]
+    )
+    return (
+        PolicyDocument.objects.filter(pk__in=newest)
+        # Not the extracted text, which may run to megabytes per document.
+        .only("pk", "title", "doc_number")
+        .order_by(F("issued_on").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
 class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
     """Iterates the field's `listed` queryset when it has one, else its queryset."""
 
@@ -169,6 +190,18 @@ class MonthField(forms.DateField):
 
     input_formats = ["%Y-%m"]
     widget = MonthInput(format="%Y-%m")
+    # Month arithmetic and time zone conversion of year 1 or 9999 overflow; no ledger is that old or new.
+    years = (1900, 2999)
+
+    def clean(self, value):
+        month = super().clean(value)
+        if month is not None and not self.years[0] <= month.year <= self.years[1]:
+            raise forms.ValidationError(
+                _("Enter a month between %(first)s and %(last)s.")
+                % {"first": self.years[0], "last": self.years[1]},
+                code="month_range",
+            )
+        return month
 
 
 class MonthFilter(django_filters.Filter):
@@ -231,7 +264,7 @@ class TaskFilterSet(django_filters.FilterSet):
     """Filters of the task list; see the module docstring for how to call it."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
-    document = django_filters.ModelChoiceFilter(queryset=PolicyDocument.objects.none(), label=_("Document"))
+    document = ListedModelChoiceFilter(queryset=PolicyDocument.objects.none(), label=_("Document"))
     region = ListedModelChoiceFilter(
         queryset=Region.objects.none(), to_field_name="code", method="filter_region", label=_("Region")
     )
@@ -299,6 +332,7 @@ class TaskFilterSet(django_filters.FilterSet):
         self.filters["department"].queryset = departments
         self.filters["lead_department"].queryset = departments
         self._listed = {
+            "document": listed_documents(self.user),
             "region": listed_regions(self.user),
             "department": listed_departments(self.user),
             "lead_department": listed_departments(self.user),

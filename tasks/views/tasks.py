@@ -41,6 +41,7 @@ from tasks.models import (
 )
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.services.draft_validation import ROLE_RANK
+from tasks.widgets import PlainSelect
 
 PAGE_SIZE = 50
 # The list counts at most this many rows: beyond it the total reads "10000+" and COUNT stays cheap.
@@ -90,6 +91,10 @@ class BoundedPaginator(Paginator):
         return self.count > COUNT_LIMIT
 
 
+# The selects with many options: rendered without a template per option.
+PLAIN_SELECTS = ("document", "region", "department", "lead_department")
+
+
 def _style_filter_form(form) -> None:
     """Bootstrap classes on the FilterSet's widgets (the FilterSet itself stays presentation-free)."""
     for name, field in form.fields.items():
@@ -99,6 +104,10 @@ def _style_filter_form(form) -> None:
         elif name in ("due_after", "due_before"):
             widget.input_type = "date"
             widget.attrs["class"] = "form-control form-control-sm"
+        elif name in PLAIN_SELECTS:
+            field.widget = PlainSelect(
+                choices=field.choices, attrs={**widget.attrs, "class": "form-select form-select-sm"}
+            )
         elif widget.input_type == "select":
             widget.attrs["class"] = "form-select form-select-sm"
         else:
