@@ -105,6 +105,9 @@ def main() -> None:
         ("task list, page 200 = row 10,000 (office)", office_client, task_list, {"page": 200}),
         ("task list, last page (office)", office_client, task_list, {"page": "last"}),
         ("task list, first page (leader)", leader_client, task_list, {}),
+        # ?refresh=1 recomputes every figure, bypassing the cache (tasks/services/dashboard_cache.py).
+        ("dashboard, recomputed (office)", office_client, dashboard, {"refresh": "1"}),
+        ("dashboard, recomputed (superuser, all tasks)", admin_client, dashboard, {"refresh": "1"}),
         ("dashboard (office)", office_client, dashboard, {}),
         ("dashboard (leader)", leader_client, dashboard, {}),
         ("dashboard (superuser, all tasks)", admin_client, dashboard, {}),

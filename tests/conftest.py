@@ -42,6 +42,16 @@ from tests.factories import (
 # The real reference data (regions, departments, aliases), for tests that need it: `reference_data`.
 pytest_plugins = ["tests.reference"]
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached dashboards and API throttle counts of one test
+    must not leak into the next (SQLite may reuse the ids a rolled-back test used)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # Regions --------------------------------------------------------------------------------------
 
 

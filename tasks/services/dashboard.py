@@ -39,9 +39,11 @@ from urllib.parse import urlencode
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Min,
+    OuterRef,
     Q,
     When,
 )
@@ -206,12 +208,14 @@ def dashboard_summary(user, today: datetime.date | None = None) -> DashboardSumm
     today = today or timezone.localdate()
     # Plain columns only (due_on is kept up to date by tasks/derived.py): no subquery per task.
     tasks = Task.objects.visible_to(user).order_by()
-    subregions, regions = _regions(user, tasks, today)
+    # One scan for the totals and the region rows: the totals are the sum of the region groups.
+    by_child = _counts_by_child_region(user, tasks, today)
+    subregions, regions = _regions(user, by_child)
     return DashboardSummary(
         today=today,
-        totals=_totals(tasks, today),
+        totals=_totals(by_child),
         departments=_departments(tasks, today),
-        sections=_sections(tasks, today),
+        sections=_sections(user, tasks, today),
         regions=regions,
         months=_months(tasks, today),
         targets=_targets(user),
@@ -220,18 +224,9 @@ def dashboard_summary(user, today: datetime.date | None = None) -> DashboardSumm
     )
 
 
-def _totals(tasks, today: datetime.date) -> Totals:
-    # The task list's due_within filter, as one uncorrelated IN the database hashes once.
-    dated_soon = Deadline.objects.filter(
-        kind=Deadline.Kind.DATE, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
-    ).values("task_id")
-    due_soon = Q(status__in=OPEN_STATUSES, pk__in=dated_soon)
-    counts = tasks.aggregate(
-        total=Count("pk"),
-        **{status.value: Count("pk", filter=Q(status=status)) for status in TaskStatus},
-        overdue=Count("pk", filter=overdue_q(today)),
-        due_soon=Count("pk", filter=due_soon),
-    )
+def _totals(by_child: dict[int | None, dict[str, int]]) -> Totals:
+    keys = ("total", *TaskStatus.values, "overdue", "due_soon")
+    counts = {key: sum(row[key] for row in by_child.values()) for key in keys}
     by_status = {
         status.value: Figure(counts[status.value], task_query(status=status.value)) for status in TaskStatus
     }
@@ -266,9 +261,11 @@ def _departments(tasks, today: datetime.date) -> list[DepartmentRow]:
     return departments
 
 
-def _sections(tasks, today: datetime.date) -> list[SectionRow]:
+def _sections(user, tasks, today: datetime.date) -> list[SectionRow]:
+    # The visible documents (an index range for offices) that hold a task, newest first.
     newest = (
-        PolicyDocument.objects.filter(pk__in=tasks.values("document_id"))
+        PolicyDocument.objects.visible_to(user)
+        .filter(Exists(Task.objects.filter(document=OuterRef("pk"))))
         .order_by(F("issued_on").desc(nulls_last=True), "-created_at", "-pk")
         .values("pk")[:SECTION_DOCUMENTS]
     )
@@ -299,11 +296,11 @@ def _section_params(section: str) -> dict[str, str]:
     return {"section": section} if section else {"no_section": "true"}
 
 
-def _regions(user, tasks, today: datetime.date) -> tuple[bool, list[RegionRow]]:
-    """Rows per child region of the user's region (per province for a superuser without one)."""
+def _counts_by_child_region(user, tasks, today: datetime.date) -> dict[int | None, dict[str, int]]:
+    """Every count of the totals, grouped by the child region of the user's region the task's document
+    belongs to (per province for a superuser without one); None groups the scope's own level."""
     region_id = getattr(user, "region_id", None)
     if region_id:
-        children = Region.objects.filter(parent_id=region_id)
         # Regions are at most three levels deep: a task's document region is the scope itself,
         # a child, or a grandchild of it.
         child = Case(
@@ -313,27 +310,43 @@ def _regions(user, tasks, today: datetime.date) -> tuple[bool, list[RegionRow]]:
             output_field=IntegerField(),
         )
     else:
-        children = Region.objects.filter(parent__isnull=True)
         child = Case(
             When(document__region__parent__isnull=True, then=F("document__region_id")),
             When(document__region__parent__parent__isnull=True, then=F("document__region__parent_id")),
             default=F("document__region__parent__parent_id"),
             output_field=IntegerField(),
         )
-    children = list(children.order_by("code").values("pk", "code", "name"))
-    counts = {
-        row["child"]: row
-        for row in tasks.annotate(child=child)
-        .filter(child__isnull=False)
+    # The task list's due_within filter, as one uncorrelated IN the database hashes once.
+    dated_soon = Deadline.objects.filter(
+        kind=Deadline.Kind.DATE, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+    ).values("task_id")
+    rows = (
+        tasks.annotate(child=child)
         .values("child")
-        .annotate(**group_aggregates(today))
-    }
+        .annotate(
+            total=Count("pk"),
+            **{status.value: Count("pk", filter=Q(status=status)) for status in TaskStatus},
+            overdue=Count("pk", filter=overdue_q(today)),
+            due_soon=Count("pk", filter=Q(status__in=OPEN_STATUSES, pk__in=dated_soon)),
+        )
+    )
+    return {row["child"]: row for row in rows}
+
+
+def _regions(user, by_child: dict[int | None, dict[str, int]]) -> tuple[bool, list[RegionRow]]:
+    """Rows per child region of the user's region (per province for a superuser without one)."""
+    region_id = getattr(user, "region_id", None)
+    if region_id:
+        children = Region.objects.filter(parent_id=region_id)
+    else:
+        children = Region.objects.filter(parent__isnull=True)
+    children = list(children.order_by("code").values("pk", "code", "name"))
     empty = {"total": 0, "completed": 0, "overdue": 0}
     rows = [
         RegionRow(
             code=region["code"],
             name=region["name"],
-            **_counts(counts.get(region["pk"], empty), region=region["code"]),
+            **_counts(by_child.get(region["pk"], empty), region=region["code"]),
         )
         for region in children
     ]
@@ -347,7 +360,10 @@ def _months(tasks, today: datetime.date) -> list[MonthRow]:
     first = _add_months(today.replace(day=1), -(MONTHS - 1))
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     rows = (
-        tasks.filter(status=TaskStatus.COMPLETED)
+        # A verification also sets updated_at (in the same moment, give or take the transaction), so
+        # completed_at is never much later than updated_at: the plain column, with a day's margin,
+        # narrows the tasks whose completed_at subquery runs.
+        tasks.filter(status=TaskStatus.COMPLETED, updated_at__gte=start - datetime.timedelta(days=1))
         .with_completed_at()
         .filter(completed_at__gte=start)
         .annotate(month=TruncMonth("completed_at"))

@@ -14,8 +14,8 @@ from tasks.services.dashboard import (
     SECTION_DOCUMENTS,
     DashboardSummary,
     Figure,
-    dashboard_summary,
 )
+from tasks.services.dashboard_cache import cached_dashboard_summary
 
 # Until the task list and task pages are routed, link to where they will be.
 TASK_LIST_FALLBACK = "/tasks/"
@@ -135,7 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures, rankings and the overdue list of the user's scope. Liaisons have their own task list."""
     if not may_see_dashboard(request.user):
         raise PermissionDenied
-    summary = dashboard_summary(request.user)
+    summary, computed_at = cached_dashboard_summary(request.user, refresh="refresh" in request.GET)
     base = task_list_url()
     overdue = [{"task": task, "url": task_detail_url(task.task_id)} for task in summary.overdue_tasks]
     return render(
@@ -151,5 +151,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "regions_have_tasks": any(row.total.value for row in summary.regions),
             "due_soon_days": DUE_SOON_DAYS,
             "section_documents": SECTION_DOCUMENTS,
+            "computed_at": computed_at,
         },
     )
