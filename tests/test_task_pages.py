@@ -12,6 +12,8 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -685,3 +687,13 @@ class TestQueryCounts:
         with django_assert_max_num_queries(DETAIL_QUERIES):
             response = client.get(detail_url(insurance_task))
         assert response.content.decode().count("bi-paperclip") == (30 if updates > 1 else 1)
+
+
+def test_lists_and_exports_never_load_the_documents_text(client, office, zhengzhou_document, insurance_task):
+    """A document's extracted text may run to megabytes: rows of a list must not drag it along."""
+    client.force_login(office)
+    text_column = '"tasks_policydocument"."text"'
+    for url in (reverse("task_list"), reverse("task_export")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert not [q["sql"] for q in queries if text_column in q["sql"]], url

@@ -24,7 +24,8 @@ def prepare_for_rows(tasks: QuerySet[Task], today: datetime.date | None = None) 
     deadlines, the latest progress update of each task)."""
     if not tasks.has_schedule():
         tasks = tasks.with_schedule(today)
-    return tasks.select_related("document").prefetch_related(
+    # Not the document's extracted text (it may run to megabytes), which no row shows.
+    return tasks.select_related("document").defer("document__text").prefetch_related(
         Prefetch(
             "assignments",
             queryset=Assignment.objects.select_related("department").order_by("pk"),

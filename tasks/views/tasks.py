@@ -144,7 +144,8 @@ def _leading(assignments: list[Assignment]) -> list[str]:
 
 
 def _page_queryset(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("document").prefetch_related(
+    # Not the document's extracted text (it may run to megabytes), which the list never shows.
+    return tasks.select_related("document").defer("document__text").prefetch_related(
         Prefetch(
             "assignments",
             queryset=Assignment.objects.filter(role__in=LEADING_ROLES).select_related("department"),
