@@ -110,7 +110,9 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return (
             Task.objects.visible_to(self.request.user)
             .with_schedule(self.today)
+            # Not the document's extracted text (it may run to megabytes), which no list row shows.
             .select_related("document")
+            .defer("document__text")
             .prefetch_related(
                 Prefetch(
                     "assignments",
