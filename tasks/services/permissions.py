@@ -6,6 +6,8 @@ answer 404). Within scope, a role that may not perform an action gets `NotPermit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,8 @@ from tasks.models import Assignment, Task
 __all__ = [
     "NotPermitted",
     "can_edit_task",
+    "edits_tasks_in_scope",
+    "reporting_roles",
     "can_report_on",
     "can_view_task",
     "get_task_for",
@@ -43,13 +47,24 @@ def can_view_task(user, task: Task) -> bool:
     return _active(user) and Task.objects.visible_to(user).filter(pk=task.pk).exists()
 
 
+def edits_tasks_in_scope(user) -> bool:
+    """The role half of can_edit_task: whether the user edits the tasks of their scope."""
+    return _active(user) and (user.is_superuser or (user.is_office and user.region_id is not None))
+
+
+def reporting_roles(user, assignments: Iterable[Assignment]) -> set[str]:
+    """The roles in which a liaison's department holds these (already loaded) assignments of a task;
+    empty when the user is not a liaison or the department is not assigned, so may not report."""
+    if not (_active(user) and user.is_liaison and user.department_id):
+        return set()
+    return {a.role for a in assignments if a.department_id == user.department_id}
+
+
 def can_edit_task(user, task: Task) -> bool:
     """Office staff whose scope includes the task, and superusers, edit it; nobody else."""
-    if not _active(user):
+    if not edits_tasks_in_scope(user):
         return False
-    if user.is_superuser:
-        return True
-    return user.is_office and user.region_id is not None and can_view_task(user, task)
+    return user.is_superuser or can_view_task(user, task)
 
 
 def can_report_on(user, task: Task) -> bool:

@@ -41,6 +41,7 @@ from tasks.models import (
 )
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.services.draft_validation import ROLE_RANK
+from tasks.services.permissions import edits_tasks_in_scope, reporting_roles
 from tasks.widgets import PlainSelect
 
 PAGE_SIZE = 50
@@ -145,11 +146,15 @@ def _leading(assignments: list[Assignment]) -> list[str]:
 
 def _page_queryset(tasks: QuerySet[Task]) -> QuerySet[Task]:
     # Not the document's extracted text (it may run to megabytes), which the list never shows.
-    return tasks.select_related("document").defer("document__text").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.filter(role__in=LEADING_ROLES).select_related("department"),
-            to_attr="leading_assignments",
+    return (
+        tasks.select_related("document")
+        .defer("document__text")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(role__in=LEADING_ROLES).select_related("department"),
+                to_attr="leading_assignments",
+            )
         )
     )
 
@@ -434,14 +439,14 @@ def _detail_queryset(user) -> QuerySet[Task]:
 def action_flags(user, task: Task) -> dict[str, bool]:
     """What the actions panel offers this user on this task.
 
-    The task came from `visible_to(user)` with its assignments prefetched, so these mirror
-    `tasks.services.permissions` without another query (the page's query count is pinned). They only
-    decide what is shown: every action's service checks again.
+    The task came from `visible_to(user)` with its assignments prefetched, so the role rules of
+    `tasks.services.permissions` apply without another query (the page's query count is pinned). They
+    only decide what is shown: every action's service checks again.
     """
     active = bool(user.is_authenticated and user.is_active)
-    roles = {a.role for a in task.assignments.all() if a.department_id == user.department_id}
-    can_edit = active and (user.is_superuser or (user.is_office and user.region_id is not None))
-    can_report = active and user.is_liaison and bool(user.department_id) and bool(roles)
+    roles = reporting_roles(user, task.assignments.all())
+    can_edit = edits_tasks_in_scope(user)
+    can_report = bool(roles)
     return {
         "can_edit": can_edit,
         "can_report": can_report,
