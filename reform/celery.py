@@ -1,11 +1,34 @@
-"""The Celery app. Jobs live in each app's jobs.py ("task" means a reform task in this codebase)."""
+"""The Celery app and its beat schedule. Jobs live in each app's jobs.py ("task" means a reform task here)."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reform.settings")
 
 app = Celery("reform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
+
+
+def beat_schedule(settings) -> dict:
+    """The one schedule of periodic jobs, in CELERY_TIMEZONE (Asia/Shanghai), from the settings.
+
+    Beat fires every day; the jobs themselves skip days off (reform/workdays.py), because crontab
+    knows nothing of public holidays or 调休 make-up Saturdays.
+    """
+    return {
+        "reminder-scan-every-working-day": {
+            "task": "tasks.scan_reminders",
+            "schedule": crontab(hour=settings.REMINDER_SCAN_HOUR, minute=settings.REMINDER_SCAN_MINUTE),
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _set_beat_schedule(sender, **kwargs) -> None:
+    # Settings are read once Celery configures itself, not at import, when Django may not be set up.
+    from django.conf import settings
+
+    sender.conf.beat_schedule = beat_schedule(settings)

@@ -148,6 +148,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+# The daily reminder scan (tasks/services/reminder_scan.py), run by beat at this hour, Asia/Shanghai, on
+# working days only: per liaison one digest of their department's tasks overdue or due within
+# REMINDER_DUE_SOON_DAYS calendar days; tasks overdue by more than REMINDER_ESCALATE_AFTER_DAYS go to the
+# office staff and leaders of the regions that see them as well.
+REMINDER_SCAN_HOUR = env_int("REMINDER_SCAN_HOUR", 9)
+REMINDER_SCAN_MINUTE = env_int("REMINDER_SCAN_MINUTE", 0)
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 7)
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
+# A digest lists this many tasks and links to the list for the rest, so that an email stays readable.
+REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 50)
 
 # The API (api/, under /api/v1/). Token first, so that an anonymous request gets 401 with a
 # WWW-Authenticate header; the session serves the pages' own scripts (with CSRF on writes).

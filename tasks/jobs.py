@@ -1,11 +1,13 @@
 """Celery jobs of the ledger. Thin: take ids, call services."""
 
+import datetime
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
 from tasks.models import Task
-from tasks.services import reminders
+from tasks.services import reminder_scan, reminders
 
 # Worth another try: the mail server or the network, not the message.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -37,3 +39,12 @@ def deliver_reminder(self, reminder_id: int) -> str:
     except Exception as exc:
         reminders.release(reminder_id, repr(exc), final=True)
         raise
+
+
+# Safe to repeat (every digest is claimed before it is sent), so a worker lost mid-scan leaves the job
+# on the queue for another.
+@shared_task(name="tasks.scan_reminders", acks_late=True)
+def scan_reminders(today: str | None = None) -> dict:
+    """The daily reminder scan for `today` (YYYY-MM-DD, default the local date); nothing on a day off."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return reminder_scan.scan_reminders(day).summary()

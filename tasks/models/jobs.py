@@ -18,6 +18,8 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("Overdue")
         ESCALATION = "escalation", _("Escalation")
         MANUAL = "manual", _("Manual reminder")
+        # The daily scan's one email per liaison: their department's overdue and due-soon tasks.
+        DIGEST = "digest", _("Daily digest")
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", _("Claimed")

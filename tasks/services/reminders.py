@@ -2,8 +2,8 @@
 
 The row is the claim. Its unique constraints (per task, recipient, kind and day; per recipient, kind and
 day for digests) make a second claim fail, so nobody gets the same reminder twice. `deliver` sends one
-claimed reminder — manual today, the scheduled scan's due-soon, overdue and escalation reminders and
-digests later — and is safe to run again.
+claimed reminder — manual, or a digest of the daily scan (tasks/services/reminder_scan.py) — and is
+safe to run again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join, linebreaks
@@ -109,7 +111,68 @@ def task_url(task: Task) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("task_detail", kwargs={"pk": task.pk})
 
 
+def _digest_row(task: Task, day) -> dict:
+    overdue = task.due_on is not None and task.due_on < day
+    return {
+        "title": str(task),
+        "document": task.document.title,
+        "url": task_url(task),
+        "due_on": task.due_on if overdue else task.next_due_on,
+        "days_overdue": (day - task.due_on).days if overdue else None,
+        "overdue": overdue,
+    }
+
+
+def _compose_digest(reminder: Reminder) -> EmailMultiAlternatives:
+    """The scan's digest: overdue tasks, then those due soon, each with its link, in text and HTML."""
+    day = reminder.sent_on
+    tasks = reminder.tasks.all()
+    counts = tasks.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=day)))
+    limit = settings.REMINDER_DIGEST_MAX_TASKS
+    listed = [
+        _digest_row(task, day)
+        for task in tasks.with_schedule(day)
+        .select_related("document")
+        .order_by("due_on", "document_id", "position", "pk")[:limit]
+    ]
+    escalation = reminder.kind == Reminder.Kind.ESCALATION
+    if escalation:
+        subject = _("Escalation: %(count)s tasks overdue for more than %(days)s days") % {
+            "count": counts["total"],
+            "days": settings.REMINDER_ESCALATE_AFTER_DAYS,
+        }
+        list_url = settings.SITE_URL + reverse("task_list") + "?overdue=true"
+    else:
+        subject = _("Reform tasks: %(overdue)s overdue, %(due_soon)s due within %(days)s days") % {
+            "overdue": counts["overdue"],
+            "due_soon": counts["total"] - counts["overdue"],
+            "days": settings.REMINDER_DUE_SOON_DAYS,
+        }
+        list_url = settings.SITE_URL + reverse("my_tasks")
+    context = {
+        "recipient": str(reminder.recipient),
+        "day": day,
+        "escalation": escalation,
+        "overdue": [row for row in listed if row["overdue"]],
+        "due_soon": [row for row in listed if not row["overdue"]],
+        "overdue_count": counts["overdue"],
+        "due_soon_count": counts["total"] - counts["overdue"],
+        "more": counts["total"] - len(listed),
+        "due_soon_days": settings.REMINDER_DUE_SOON_DAYS,
+        "escalate_after_days": settings.REMINDER_ESCALATE_AFTER_DAYS,
+        "list_url": list_url,
+        "site_url": settings.SITE_URL,
+    }
+    text = render_to_string("tasks/email/digest.txt", context)
+    html = render_to_string("tasks/email/digest.html", context)
+    email = EmailMultiAlternatives(subject=subject, body=text, to=[reminder.recipient.email])
+    email.attach_alternative(html, "text/html")
+    return email
+
+
 def _compose(reminder: Reminder) -> EmailMultiAlternatives:
+    if not reminder.task_id and reminder.kind in (Reminder.Kind.DIGEST, Reminder.Kind.ESCALATION):
+        return _compose_digest(reminder)
     tasks = [reminder.task] if reminder.task_id else list(reminder.tasks.select_related("document"))
     if reminder.kind == Reminder.Kind.MANUAL:
         subject = _("Reminder from the reform office: %(task)s") % {"task": str(tasks[0])}
