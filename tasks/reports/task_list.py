@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -92,24 +93,46 @@ def safe_text(value: str) -> tuple[str, bool]:
     return value, value.startswith(FORMULA_PREFIXES)
 
 
-def _text_cell(sheet, value: str, style: dict | None = None) -> WriteOnlyCell:
-    text, risky = safe_text(value)
-    cell = WriteOnlyCell(sheet, text)
-    if risky:
-        # openpyxl stores "=…" as a formula; a string cell with Excel's quote prefix ('=1+1 as
-        # typed) shows the text as written and stays text when someone edits the cell.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    for name, value in (style or {}).items():
-        setattr(cell, name, value)
-    return cell
+class _Cells:
+    """Cells of one sheet, styled by copying a style array computed once per style.
 
+    Setting font, fill, border and alignment on a cell makes openpyxl hash each of them to find it
+    in the workbook's style tables: most of the time of a large export. Each style dict is applied
+    once to a probe cell of this sheet, and later cells take a copy of its style array (openpyxl's
+    idiom for copying a cell's style; the array indexes this workbook's tables, hence per sheet).
+    """
 
-def _cell(sheet, value, style: dict) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+        self._arrays: dict[int, tuple[dict, object]] = {}
+
+    def _style(self, cell: WriteOnlyCell, style: dict | None) -> None:
+        if not style:
+            return
+        cached = self._arrays.get(id(style))
+        if cached is None:
+            probe = WriteOnlyCell(self.sheet)
+            for name, setting in style.items():
+                setattr(probe, name, setting)
+            # The dict is kept with its array, so its id cannot be reused while this object lives.
+            cached = self._arrays[id(style)] = (style, probe._style)
+        cell._style = copy(cached[1])
+
+    def text(self, value: str, style: dict | None = None) -> WriteOnlyCell:
+        text, risky = safe_text(value)
+        cell = WriteOnlyCell(self.sheet, text)
+        self._style(cell, style)
+        if risky:
+            # openpyxl stores "=…" as a formula; a string cell with Excel's quote prefix ('=1+1 as
+            # typed) shows the text as written and stays text when someone edits the cell.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    def value(self, value, style: dict) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value)
+        self._style(cell, style)
+        return cell
 
 
 def build_task_list_workbook(
@@ -138,12 +161,13 @@ def build_task_list_workbook(
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = FREEZE_AT
     sheet.row_dimensions[TITLE_ROW].height = 28
+    cells = _Cells(sheet)
 
     title_style = {
         "font": Font(size=14, bold=True),
         "alignment": Alignment(horizontal="center", vertical="center"),
     }
-    sheet.append([_text_cell(sheet, title, title_style)])
+    sheet.append([cells.text(title, title_style)])
     sheet.merged_cells.add(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
 
     info = ngettext(
@@ -151,7 +175,7 @@ def build_task_list_workbook(
         "Generated at %(time)s, %(count)s tasks",
         count,
     ) % {"time": f"{generated_at:%Y-%m-%d %H:%M}", "count": count}
-    sheet.append([_cell(sheet, info, {"alignment": Alignment(horizontal="right")})])
+    sheet.append([cells.value(info, {"alignment": Alignment(horizontal="right")})])
     sheet.merged_cells.add(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
 
     thin = Side(style="thin", color="808080")
@@ -162,7 +186,7 @@ def build_task_list_workbook(
         "border": border,
         "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
     }
-    sheet.append([_cell(sheet, header, header_style) for header, _width in columns])
+    sheet.append([cells.value(header, header_style) for header, _width in columns])
 
     wrapped = {"alignment": Alignment(vertical="top", wrap_text=True), "border": border}
     centred = {"alignment": Alignment(horizontal="center", vertical="top"), "border": border}
@@ -175,20 +199,20 @@ def build_task_list_workbook(
     for number, row in enumerate(rows, start=1):
         sheet.append(
             [
-                _cell(sheet, number, centred),
-                _text_cell(sheet, row.document_title, wrapped),
-                _text_cell(sheet, row.doc_number, wrapped),
-                _text_cell(sheet, row.label, wrapped),
-                _text_cell(sheet, row.section, wrapped),
-                _text_cell(sheet, row.text, wrapped),
-                _text_cell(sheet, "、".join(row.lead_departments), wrapped),
-                _text_cell(sheet, "、".join(row.cooperating_departments), wrapped),
-                _text_cell(sheet, row.time_limit, wrapped),
-                _cell(sheet, row.due_on, due_style),
-                _text_cell(sheet, row.status, wrapped),
-                _cell(sheet, row.progress / 100, progress_style),
-                _text_cell(sheet, row.light_text, light_styles.get(row.light, wrapped)),
-                _text_cell(sheet, row.latest_progress, wrapped),
+                cells.value(number, centred),
+                cells.text(row.document_title, wrapped),
+                cells.text(row.doc_number, wrapped),
+                cells.text(row.label, wrapped),
+                cells.text(row.section, wrapped),
+                cells.text(row.text, wrapped),
+                cells.text("、".join(row.lead_departments), wrapped),
+                cells.text("、".join(row.cooperating_departments), wrapped),
+                cells.text(row.time_limit, wrapped),
+                cells.value(row.due_on, due_style),
+                cells.text(row.status, wrapped),
+                cells.value(row.progress / 100, progress_style),
+                cells.text(row.light_text, light_styles.get(row.light, wrapped)),
+                cells.text(row.latest_progress, wrapped),
             ]
         )
         written = number
