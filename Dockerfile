@@ -13,4 +13,5 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
 USER reform
 
 EXPOSE 8000
-CMD ["gunicorn", "reform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# A whole-province Excel export takes tens of seconds; gunicorn would kill the worker at 30.
+CMD ["gunicorn", "reform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "300"]
