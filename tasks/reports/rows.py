@@ -25,18 +25,22 @@ def prepare_for_rows(tasks: QuerySet[Task], today: datetime.date | None = None) 
     if not tasks.has_schedule():
         tasks = tasks.with_schedule(today)
     # Not the document's extracted text (it may run to megabytes), which no row shows.
-    return tasks.select_related("document").defer("document__text").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related("department").order_by("pk"),
-        ),
-        Prefetch("deadlines", queryset=Deadline.objects.order_by("pk")),
-        # A sliced prefetch: one query with a window function, one row per task.
-        Prefetch(
-            "progress_updates",
-            queryset=ProgressUpdate.objects.order_by("-created_at", "-pk")[:1],
-            to_attr="latest_updates",
-        ),
+    return (
+        tasks.select_related("document")
+        .defer("document__text")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("department").order_by("pk"),
+            ),
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("pk")),
+            # A sliced prefetch: one query with a window function, one row per task.
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.order_by("-created_at", "-pk")[:1],
+                to_attr="latest_updates",
+            ),
+        )
     )
 
 
