@@ -321,9 +321,10 @@ class TestQueries:
             UserFactory(username=f"more_office{n}", office=True, region=zhengzhou)
         larger = count(MONDAY + datetime.timedelta(days=1))
 
-        # The scan's savepoint; liaisons, their tasks, offices and leaders, their tasks, today's claims;
-        # the claims' savepoint, insert and release; the digests' tasks in one insert; release.
-        assert small == larger == 11
+        # The scan's savepoint; liaisons, their overdue and their due-soon tasks, offices and leaders,
+        # their late tasks, today's claims; the claims' savepoint, insert and release; the digests'
+        # tasks in one insert; release.
+        assert small == larger == 12
 
 
 class TestJobAndCommand:
