@@ -21,4 +21,7 @@ urlpatterns = [
     path("documents/import/", views.import_upload, name="document_import"),
     path("documents/import/<int:pk>/", views.import_review, name="document_import_review"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/unread/", views.notifications_unread, name="notifications_unread"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

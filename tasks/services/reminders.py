@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +25,15 @@ from accounts.models import Role, User
 from tasks.models import Reminder, Task
 from tasks.services.permissions import require_editor
 
-__all__ = ["ManualReminders", "deliver", "send_manual_reminder", "task_url"]
+__all__ = [
+    "ManualReminders",
+    "deliver",
+    "mark_reminders_read",
+    "reminders_of",
+    "send_manual_reminder",
+    "task_url",
+    "unread_reminder_count",
+]
 
 MESSAGE_MAX_CHARS = 2000
 
@@ -228,3 +236,18 @@ def release(reminder_id: int, error: str, *, final: bool) -> None:
     """After a failed send: back to claimed for a retry, or failed for good, with the error kept."""
     status = Reminder.Status.FAILED if final else Reminder.Status.CLAIMED
     Reminder.objects.filter(pk=reminder_id).update(status=status, error=str(error)[:2000])
+
+
+def reminders_of(user) -> QuerySet[Reminder]:
+    """The reminders a user received, newest first: the in-app notifications, the same rows as the emails."""
+    return Reminder.objects.filter(recipient_id=user.pk).order_by("-created_at", "-pk")
+
+
+def unread_reminder_count(user) -> int:
+    """The bell's number; the (recipient, read_at) index serves it."""
+    return Reminder.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def mark_reminders_read(user) -> int:
+    """Mark every unread reminder of the user read; how many were."""
+    return Reminder.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())

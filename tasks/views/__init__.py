@@ -16,6 +16,7 @@ from tasks.views.evidence import evidence_download
 from tasks.views.export import task_export
 from tasks.views.home import home
 from tasks.views.imports import import_review, import_upload
+from tasks.views.notifications import notifications, notifications_read, notifications_unread
 from tasks.views.tasks import my_tasks, task_detail, task_list
 
 __all__ = [
@@ -26,6 +27,9 @@ __all__ = [
     "import_review",
     "import_upload",
     "my_tasks",
+    "notifications",
+    "notifications_read",
+    "notifications_unread",
     "task_completion",
     "task_decide_extension",
     "task_detail",
