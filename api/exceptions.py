@@ -4,6 +4,8 @@ The services raise Django's exceptions (`NotPermitted`, `Task.DoesNotExist`, `Va
 their own (`VersionConflict`, `DocumentImportError`); this handler turns each into the status the pages
 answer with (403, 404, 400, 412, 400) and a body with the service's message. A Django ValidationError
 names its field through the error's code and the view's `service_error_fields` ({code: field}).
+Django's refusals of a multipart body while it is parsed are the client's errors too: over
+DATA_UPLOAD_MAX_MEMORY_SIZE is 413, too many fields or files (or a broken body) 400.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -27,7 +36,7 @@ from tasks.services import DocumentImportError, VersionConflict
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PreconditionRequired", "api_exception_handler", "etag_for"]
+__all__ = ["PreconditionRequired", "RequestTooLarge", "api_exception_handler", "etag_for"]
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -36,6 +45,23 @@ class PreconditionRequired(exceptions.APIException):
         "Send the task's version in an If-Match header (the ETag of the task as you loaded it)."
     )
     default_code = "precondition_required"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request is too large.")
+    default_code = "request_too_large"
+
+
+def _from_suspicious_request(exc: SuspiciousOperation) -> exceptions.APIException:
+    """Django's refusal of a request body as it is parsed (a multipart upload), not a server error;
+    logged where Django logs it (django.security.<name>), as a warning."""
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return exceptions.ParseError(_("The request has too many fields or files."))
+    return exceptions.ParseError()
 
 
 def etag_for(version: int) -> str:
@@ -122,6 +148,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, (ObjectDoesNotExist, Http404)):
         exc = exceptions.NotFound()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _from_suspicious_request(exc)
 
     response = exception_handler(exc, context)
     if response is None:

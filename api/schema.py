@@ -6,7 +6,8 @@ handled, so that the schema lists every status an endpoint answers with:
 - 403 for writes (CSRF under the session, and the services' role checks) and for endpoints gated by
   a role (a permission class other than IsAuthenticated);
 - 404 for paths naming an object (out of scope is not found) and for lists (a page past the end);
-- 400 for request bodies and filtered or paginated lists; 415 for request bodies;
+- 400 for request bodies and filtered or paginated lists; 415 for request bodies; 413 for multipart
+  request bodies (over DATA_UPLOAD_MAX_MEMORY_SIZE outside the files);
 - 429 wherever a throttle applies;
 - and whatever a view adds in `extra_error_statuses` ({method: [status, ...]}).
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
 from api.serializers.errors import ErrorSerializer, ValidationErrorSerializer, VersionConflictSerializer
@@ -28,6 +30,7 @@ DESCRIPTIONS = {
     403: "The user's role may not do this (or, with the session, the CSRF token is missing).",
     404: "No such object within the user's scope, or no such page.",
     412: "The If-Match version is not the current one; nothing was changed.",
+    413: "The request body is too large.",
     415: "Unsupported media type.",
     428: "The If-Match header is missing.",
     429: "Too many requests; retry after the Retry-After header's seconds.",
@@ -48,6 +51,8 @@ class ApiAutoSchema(AutoSchema):
                 statuses.add(403)
             if method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
                 statuses.update((400, 415))
+                if any(isinstance(parser, MultiPartParser) for parser in view.get_parsers()):
+                    statuses.add(413)
         elif gated:
             statuses.add(403)
         if "{" in self.path:

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -19,7 +20,20 @@ from api.views.tasks import TaskViewSet
 
 app_name = "api"
 
-router = SimpleRouter()
+
+class IdRouter(SimpleRouter):
+    """Object ids are integers (`<int:pk>`): `/tasks/abc/` is the prefix's JSON 404, never a lookup of
+    "abc", and the schema types the ids as integers."""
+
+    def __init__(self) -> None:
+        super().__init__(use_regex_path=False)
+
+    def get_lookup_regex(self, viewset, lookup_prefix: str = "") -> str:
+        name = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"<int:{lookup_prefix}{name}>"
+
+
+router = IdRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("documents", DocumentViewSet, basename="document")
@@ -30,6 +44,9 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("targets", TargetViewSet, basename="target")
 
 
+# Exempt from CSRF: a POST to an unknown path is answered with this JSON 404, not the middleware's HTML
+# 403 (it changes nothing, so there is nothing to protect).
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse({"detail": _("No such API endpoint."), "code": "not_found"}, status=404)
 
@@ -49,5 +66,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
         name="redoc",
     ),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    # [\s\S], not ".": a path with a newline (%0A) is not found here too, not by the site's HTML 404.
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found),
 ]
