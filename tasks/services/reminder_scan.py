@@ -28,6 +28,7 @@ from reform.workdays import is_workday
 from tasks.models import Assignment, Deadline, Reminder
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.models.scope import TaskScope
+from tasks.services import reminders
 
 __all__ = ["Digest", "ScanResult", "plan_digests", "scan_reminders"]
 
@@ -146,15 +147,6 @@ def _add_tasks(pairs: list[tuple[int, int]]) -> None:
         )
 
 
-def _claim_one(reminder: Reminder) -> bool:
-    try:
-        with transaction.atomic():  # a savepoint: a lost claim must not spoil the scan's transaction
-            reminder.save()
-    except IntegrityError:
-        return False
-    return True
-
-
 @transaction.atomic
 def scan_reminders(today: datetime.date, *, dry_run: bool = False, in_process: bool = False) -> ScanResult:
     """Claim today's digests and email them after commit; with `dry_run` only say who would get what.
@@ -189,7 +181,7 @@ def scan_reminders(today: datetime.date, *, dry_run: bool = False, in_process: b
     except IntegrityError:
         # A concurrent scan claimed some of them after our read (its insert waited for ours or ours
         # for its): claim one by one, and whoever lost a claim leaves that digest to the winner.
-        claimed = [reminder for reminder in candidates if _claim_one(reminder)]
+        claimed = [reminder for reminder in candidates if reminders.claim_one(reminder)]
     won = {(r.recipient_id, r.kind) for r in claimed}
     result.already_sent += [d for d in fresh if (d.recipient.pk, d.kind) not in won]
     result.claimed = claimed

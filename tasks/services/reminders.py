@@ -27,6 +27,7 @@ from tasks.services.permissions import require_editor
 
 __all__ = [
     "ManualReminders",
+    "claim_one",
     "deliver",
     "mark_reminders_read",
     "reminders_of",
@@ -46,7 +47,8 @@ class ManualReminders(list):
         self.skipped = skipped
 
 
-def _claim_one(reminder: Reminder) -> bool:
+def claim_one(reminder: Reminder) -> bool:
+    """Insert the reminder's row; False when someone already holds that claim (unique constraint)."""
     try:
         with transaction.atomic():  # a savepoint: a lost claim must not spoil the caller's transaction
             reminder.save()
@@ -103,7 +105,7 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
             claimed = Reminder.objects.bulk_create(candidates)
     except IntegrityError:
         # Someone claimed one of them between our read and our insert: claim them one by one.
-        claimed = [reminder for reminder in candidates if _claim_one(reminder)]
+        claimed = [reminder for reminder in candidates if claim_one(reminder)]
     claimed_ids = {r.recipient_id for r in claimed}
     skipped = [user for user in liaisons if user.pk not in claimed_ids]
 
