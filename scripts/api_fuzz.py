@@ -475,8 +475,17 @@ def run_schemathesis(
     )
     say(f"{role}: {shown}")
     # In the report directory: schemathesis keeps a cache (.schemathesis/) in its working directory.
-    completed = subprocess.run(command, cwd=REPORT_DIR)
+    # Its console output goes to a log, shown only when the run failed: its closing line
+    # ("== N warnings in Ns ==") looks like pytest's and would be read as the CI's test summary.
+    log_path = REPORT_DIR / f"{role}.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        completed = subprocess.run(command, cwd=REPORT_DIR, stdout=log, stderr=subprocess.STDOUT)
     data = json.loads(report.read_text()) if report.exists() else {}
+    if completed.returncode != 0 or not data:
+        say(f"{role}: schemathesis exited {completed.returncode}; its output ({log_path}):")
+        print(log_path.read_text(encoding="utf-8", errors="replace"), flush=True)
+    else:
+        say(f"{role}: passed (output in {log_path})")
     return completed.returncode, data
 
 
