@@ -158,6 +158,12 @@ REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 # A digest lists this many tasks and links to the list for the rest, so that an email stays readable.
 REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 50)
+# Monthly department reports (tasks/services/report_periods.py): built by beat on the first working day
+# of a month at this hour for the month just ended, due back REPORT_DUE_WORKING_DAYS working days into
+# the month (the first working day counts as the first).
+REPORT_BUILD_HOUR = env_int("REPORT_BUILD_HOUR", 8)
+REPORT_BUILD_MINUTE = env_int("REPORT_BUILD_MINUTE", 0)
+REPORT_DUE_WORKING_DAYS = env_int("REPORT_DUE_WORKING_DAYS", 5)
 
 # The API (api/, under /api/v1/). Token first, so that an anonymous request gets 401 with a
 # WWW-Authenticate header; the session serves the pages' own scripts (with CSRF on writes).
