@@ -9,6 +9,10 @@ handled, so that the schema lists every status an endpoint answers with:
 - 400 for request bodies and filtered or paginated lists; 415 for request bodies; 413 for multipart
   request bodies (over DATA_UPLOAD_MAX_MEMORY_SIZE outside the files);
 - 429 wherever a throttle applies;
+- 406 wherever DRF negotiates the response's type (an Accept header naming no type the view renders);
+- 405 and 500 everywhere: a 405 is what the path answers to a method it does not list (with Allow; the
+  body is documented on each operation, OpenAPI having no place for it per path), a 500 the handler's
+  logged, uninformative JSON error;
 - and whatever a view adds in `extra_error_statuses` ({method: [status, ...]}).
 """
 
@@ -18,6 +22,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
@@ -31,10 +36,14 @@ DESCRIPTIONS = {
     404: "No such object within the user's scope, or no such page.",
     412: "The If-Match version is not the current one; nothing was changed.",
     413: "The request body is too large.",
+    405: "This path does not take that method; the Allow header lists those it takes.",
+    406: "The Accept header names no media type this endpoint answers with (application/json).",
     415: "Unsupported media type.",
     428: "The If-Match header is missing.",
     429: "Too many requests; retry after the Retry-After header's seconds.",
+    500: "Server error; it was logged, and the body says no more.",
 }
+ALLOW_HEADER = {"schema": {"type": "string"}, "description": "The methods this path takes."}
 
 
 class ApiAutoSchema(AutoSchema):
@@ -64,6 +73,9 @@ class ApiAutoSchema(AutoSchema):
                 statuses.add(400)
         if view.get_throttles():
             statuses.add(429)
+        if type(view.get_content_negotiator()).select_renderer is DefaultContentNegotiation.select_renderer:
+            statuses.add(406)  # a view that serves whatever is accepted (a file download) never refuses
+        statuses.update((405, 500))
         extra = getattr(view, "extra_error_statuses", {})
         statuses.update(extra.get(method, ()))
         return statuses
@@ -78,5 +90,7 @@ class ApiAutoSchema(AutoSchema):
             serializer = ERROR_SERIALIZERS.get(code, ErrorSerializer)
             response = self._get_response_for_code(serializer, str(code), direction=direction)
             response["description"] = DESCRIPTIONS.get(code, "")
+            if code == 405:
+                response["headers"] = {"Allow": ALLOW_HEADER}
             responses[str(code)] = response
         return responses

@@ -8,9 +8,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from api.views.auth import MeView, TokenView
+from api.views.completion import TaskCompletionRequestView, TaskReturnView, TaskVerifyView
 from api.views.dashboard import DashboardView
 from api.views.documents import DocumentViewSet
 from api.views.evidence import EvidenceDownloadView
+from api.views.extensions import ExtensionDecisionView, TaskExtensionsView
 from api.views.imports import DocumentImportViewSet
 from api.views.ledger import AssignmentViewSet, DeadlineViewSet, TargetViewSet
 from api.views.progress import TaskProgressView
@@ -57,6 +59,15 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("tasks/<int:pk>/progress/", TaskProgressView.as_view(), name="task-progress"),
     path("tasks/<int:pk>/reminders/", TaskRemindersView.as_view(), name="task-reminders"),
+    path(
+        "tasks/<int:pk>/completion-request/",
+        TaskCompletionRequestView.as_view(),
+        name="task-completion-request",
+    ),
+    path("tasks/<int:pk>/verify/", TaskVerifyView.as_view(), name="task-verify"),
+    path("tasks/<int:pk>/return/", TaskReturnView.as_view(), name="task-return"),
+    path("tasks/<int:pk>/extensions/", TaskExtensionsView.as_view(), name="task-extensions"),
+    path("extensions/<int:pk>/decision/", ExtensionDecisionView.as_view(), name="extension-decision"),
     path("evidence/<int:pk>/download/", EvidenceDownloadView.as_view(), name="evidence-download"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,9 +14,12 @@
    /auth/token/ is left out: it would revoke the token the run is using. A fixed seed, one worker and
    a bounded number of examples per operation keep the run deterministic and within minutes.
    Random ids would only ever meet 404s, so before the runs a liaison reports progress with an evidence
-   file and the office uploads a document (an import draft to review), and each role's run gets a
+   file, requests completion of a task its department leads (one for the office to verify or return)
+   and an extension of a dated task (one to decide), and the office uploads a document (an import draft
+   to review), and each role's run gets a
    schemathesis config whose dictionaries hold the ids that role sees (tasks, documents, assignments,
-   deadlines, targets, regions, departments, imports, evidence) and the task versions for If-Match:
+   deadlines, targets, regions, departments, imports, evidence, extension requests) and the task
+   versions for If-Match:
    the fuzzer draws path ids, filters and edited rows from them most of the time.
 4. Per role: the test cases generated, the failures and the time. Exits 1 on any failure or error; the
    server is always stopped and the throwaway database dropped (unless --keep).
@@ -302,7 +305,7 @@ class Client:
 def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
     """What the demo data lacks: a progress report with evidence (by the liaison, on one of their
     department's tasks, which office and leader see too) and an import draft (by the office)."""
-    seeded: dict[str, list] = {"evidence": [], "imports": [], "revisions": []}
+    seeded: dict[str, list] = {"evidence": [], "imports": [], "revisions": [], "extensions": []}
     if "liaison" in tokens:
         liaison = Client(server.base, tokens["liaison"])
         task = liaison.ids("/api/v1/tasks/")[0]
@@ -312,6 +315,21 @@ def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
             files=[("files", ("evidence.pdf", PDF, "application/pdf"))],
         )
         seeded["evidence"] = [evidence["id"] for evidence in update["evidence"]]
+        department = liaison.get("/api/v1/me/")["department"]["id"]
+        led = liaison.ids("/api/v1/tasks/", lead_department=department, status="in_progress")
+        if led:
+            liaison.post(f"/api/v1/tasks/{led[-1]}/completion-request/", json={"narrative": "api fuzz: done"})
+        dated = [
+            row["id"]
+            for row in liaison.get("/api/v1/tasks/", page_size=MAX_IDS, overdue="false")["results"]
+            if row["due_on"] and row["status"] not in ("completed", "pending_verification")
+        ]
+        if dated:
+            extension = liaison.post(
+                f"/api/v1/tasks/{dated[0]}/extensions/",
+                json={"requested_due_on": "2099-12-31", "reason": "api fuzz: seeded request"},
+            )
+            seeded["extensions"] = [extension["id"]]
     if "office" in tokens:
         office = Client(server.base, tokens["office"])
         region = office.get("/api/v1/me/")["region"]["id"]
@@ -349,13 +367,15 @@ def known_values(server: Server, token: str, seeded: dict[str, list]) -> dict[st
         "evidence": seeded.get("evidence", []),
         "imports": client.ids("/api/v1/document-imports/") if role == "office" else seeded.get("imports", []),
         "revisions": seeded.get("revisions", []),
+        "extensions": seeded.get("extensions", []),
     }
     return {name: items for name, items in values.items() if items}
 
 
 # {operation id regex: {parameter: dictionary}}; and parameters of any operation.
 OPERATION_BINDINGS = {
-    r"^tasks_(retrieve|update|partial_update|progress_list|progress_create|reminders_create)$": {
+    r"^tasks_(retrieve|update|partial_update|progress_list|progress_create|reminders_create"
+    r"|completion_request_create|verify_create|return_create|extensions_list|extensions_create)$": {
         "path.id": "tasks",
         "header.If-Match": "versions",
     },
@@ -368,6 +388,7 @@ OPERATION_BINDINGS = {
     r"^document_imports_(retrieve|destroy|confirm_create)$": {"path.id": "imports"},
     r"^document_imports_review_create$": {"path.id": "imports", "body.fields.revision": "revisions"},
     r"^evidence_download_retrieve$": {"path.id": "evidence"},
+    r"^extensions_decision_create$": {"path.id": "extensions"},
 }
 GLOBAL_BINDINGS = {
     "query.task": "tasks",
@@ -380,6 +401,7 @@ GLOBAL_BINDINGS = {
     "body.assignments[*].department": "departments",
     "body.deadlines[*].id": "deadlines",
     "body.targets[*].id": "targets",
+    "body.deadline": "deadlines",
 }
 
 

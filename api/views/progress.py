@@ -40,6 +40,19 @@ PROGRESS_ERROR_FIELDS = {
 }
 
 
+def timeline(task: Task) -> QuerySet[ProgressUpdate]:
+    """The task's progress reports, newest first, with what ProgressUpdateSerializer shows."""
+    return (
+        ProgressUpdate.objects.filter(task=task)
+        .select_related("author", "department")
+        .prefetch_related(
+            Prefetch("readings", queryset=TargetReading.objects.order_by("pk")),
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
 class TaskProgressView(generics.ListCreateAPIView):
     """GET: the task's progress reports, newest first. POST: report progress — a liaison of an assigned
     department, or office staff in scope; leaders and others get 403 with the reason."""
@@ -54,15 +67,7 @@ class TaskProgressView(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[ProgressUpdate]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no task
             return ProgressUpdate.objects.none()
-        return (
-            ProgressUpdate.objects.filter(task=self.task())
-            .select_related("author", "department")
-            .prefetch_related(
-                Prefetch("readings", queryset=TargetReading.objects.order_by("pk")),
-                Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
-            )
-            .order_by("-created_at", "-pk")
-        )
+        return timeline(self.task())
 
     @extend_schema(summary="The task's progress reports, newest first")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -62,10 +62,31 @@ def operation_for(method: str, path: str) -> dict[str, Any] | None:
     return None
 
 
+def operations_of(path: str) -> dict[str, dict[str, Any]]:
+    """{method: operation} of the documented path matching this one."""
+    return {method: operation for pattern, method, operation in _operations() if pattern.match(path)}
+
+
 def assert_conforms(response) -> None:
-    """The response's status is documented for its operation, and its body matches the schema."""
+    """The response's status is documented for its operation, and its body matches the schema.
+
+    A 405 is the answer to a method the path does not document: it is held to the 405 its documented
+    operations describe, and its Allow header to the methods they are documented for.
+    """
     method, path = response.request["REQUEST_METHOD"], response.request["PATH_INFO"]
     operation = operation_for(method, path)
+    if operation is None and response.status_code == 405 and (documented := operations_of(path)):
+        allowed = {m.strip() for m in response["Allow"].split(",")}
+        assert (
+            {m.upper() for m in documented}
+            <= allowed
+            <= {m.upper() for m in documented}
+            | {
+                "HEAD",
+                "OPTIONS",
+            }
+        ), f"{path}: Allow {sorted(allowed)} is not the documented {sorted(documented)}"
+        operation = next(iter(documented.values()))
     if operation is None:
         return  # not an operation of the schema (an unknown path or method): nothing to hold it to
     documented = operation["responses"].get(str(response.status_code))

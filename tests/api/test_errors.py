@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from api.views.regions import RegionViewSet
 from tests.api.conftest import PDF
-from tests.api.openapi import SchemaCheckingClient, openapi
+from tests.api.openapi import SchemaCheckingClient, openapi, operations_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,7 @@ def test_a_server_error_is_json_and_logged(api_client, office, monkeypatch, capl
     monkeypatch.setattr(RegionViewSet, "get_queryset", broken)
     client = api_client(office)
     client.raise_request_exception = False
-    client.check_schema = False  # a 500 is undocumented by design
-    response = client.get("/api/v1/regions/")
+    response = client.get("/api/v1/regions/")  # the checking client holds it to the documented 500
     assert response.status_code == 500
     assert response.json()["code"] == "error"
     assert "the database fell over" not in response.content.decode(), "no internals leak"
@@ -141,3 +140,86 @@ def test_too_many_multipart_fields_or_files_is_a_400_and_writes_nothing(
     assert response.status_code == 400
     assert response.json()["errors"] == {"non_field_errors": [response.json()["detail"]]}
     assert own_task.progress_updates.count() == reports
+
+
+# 405, 406 and 500 are documented on every operation, with the JSON error body they have -------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("delete", "/api/v1/tasks/"),
+        ("get", "/api/v1/tasks/{task}/verify/"),
+        ("put", "/api/v1/tasks/{task}/return/"),
+        ("get", "/api/v1/tasks/{task}/completion-request/"),
+        ("delete", "/api/v1/tasks/{task}/extensions/"),
+        ("get", "/api/v1/extensions/1/decision/"),
+        ("post", "/api/v1/regions/"),
+    ],
+)
+def test_a_method_a_path_lacks_is_a_405_as_documented_and_changes_nothing(
+    api_client, office, own_task, method, path
+):
+    path = path.format(task=own_task.pk)
+    version = own_task.version
+    response = getattr(api_client(office), method)(path, {"reason": "改"}, format="json")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert method.upper() not in response["Allow"]
+    # The checking client held the body and the Allow header to the path's documented operations.
+    assert all("405" in operation["responses"] for operation in operations_of(path).values())
+    own_task.refresh_from_db()
+    assert own_task.version == version
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/tasks/", "/api/v1/tasks/{task}/", "/api/v1/tasks/{task}/extensions/", "/api/v1/me/"],
+)
+def test_an_accept_header_the_api_cannot_satisfy_is_a_json_406(api_client, office, own_task, path):
+    response = api_client(office).get(path.format(task=own_task.pk), HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_acceptable"
+
+
+def test_a_write_with_an_unsatisfiable_accept_header_is_refused_before_anything_is_written(
+    api_client, liaison, own_task
+):
+    version = own_task.version
+    response = api_client(liaison).post(
+        f"/api/v1/tasks/{own_task.pk}/completion-request/",
+        {"narrative": "方案已印发实施。"},
+        format="json",
+        HTTP_ACCEPT="application/xml",
+    )
+    assert response.status_code == 406
+    own_task.refresh_from_db()
+    assert own_task.version == version
+
+
+def test_an_evidence_download_serves_the_file_whatever_is_accepted(api_client, liaison, own_task):
+    evidence = own_task.progress_updates.get().evidence.get()
+    response = api_client(liaison).get(
+        f"/api/v1/evidence/{evidence.pk}/download/", HTTP_ACCEPT="application/xml"
+    )
+    assert response.status_code == 200
+    assert "406" not in openapi()["paths"]["/api/v1/evidence/{id}/download/"]["get"]["responses"]
+
+
+def test_a_server_error_in_a_workflow_endpoint_is_the_documented_json_500(
+    api_client, office, own_task, monkeypatch
+):
+    from api.views import completion
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(completion, "verify_completion", broken)
+    client = api_client(office)
+    client.raise_request_exception = False
+    response = client.post(f"/api/v1/tasks/{own_task.pk}/verify/", HTTP_IF_MATCH=f'"{own_task.version}"')
+    assert response.status_code == 500
+    assert set(response.json()) == {"detail", "code"}
+    assert response.json()["code"] == "error"
+    assert "secret internals" not in response.content.decode()

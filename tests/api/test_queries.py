@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tasks.models import Assignment
+from tasks.models import Assignment, ExtensionRequest
 from tests.api.openapi import openapi
 from tests.factories import (
     AssignmentFactory,
@@ -15,6 +15,7 @@ from tests.factories import (
     DepartmentFactory,
     DocumentImportFactory,
     EvidenceFactory,
+    ExtensionRequestFactory,
     PolicyDocumentFactory,
     ProgressUpdateFactory,
     TargetFactory,
@@ -46,6 +47,9 @@ def ledger(zhengzhou_document, zhengzhou, insurance_bureau, health_commission, o
             update = ProgressUpdateFactory(task=own_task, department=insurance_bureau)
             EvidenceFactory.create_batch(2, update=update)
             TargetReadingFactory(update=update, target=own_task.targets.first())
+            ExtensionRequestFactory(
+                task=own_task, deadline=own_task.deadlines.first(), status=ExtensionRequest.Status.REFUSED
+            )
 
     return grow
 
@@ -72,6 +76,7 @@ def count(client, url: str) -> tuple[int, int]:
         "/api/v1/targets/",
         "/api/v1/document-imports/",
         "/api/v1/tasks/{own_task}/progress/",
+        "/api/v1/tasks/{own_task}/extensions/",
         "/api/v1/tasks/{own_task}/",
         "/api/v1/documents/{document}/",
     ],

@@ -41,7 +41,10 @@ def test_every_operation_documents_its_error_statuses():
     for path, method, operation in operations():
         statuses = set(operation["responses"])
         where = f"{method.upper()} {path}"
-        assert "429" in statuses, where
+        assert {"405", "429", "500"} <= statuses, where
+        assert operation["responses"]["405"]["headers"]["Allow"], where
+        if path != "/api/v1/evidence/{id}/download/":  # served whatever the Accept header says
+            assert "406" in statuses, where
         if (path, method) != ("/api/v1/auth/token/", "post"):
             assert "401" in statuses, where
         if "{" in path:
@@ -54,6 +57,27 @@ def test_every_operation_documents_its_error_statuses():
         task_edit = openapi()["paths"]["/api/v1/tasks/{id}/"][method]
         assert {"200", "400", "403", "404", "412", "428"} <= set(task_edit["responses"])
         assert any(p["name"] == "If-Match" and p["in"] == "header" for p in task_edit["parameters"])
+
+
+WORKFLOW_STATUSES = {
+    ("/api/v1/tasks/{id}/completion-request/", "post"): {201, 400, 403, 404, 413, 415},
+    ("/api/v1/tasks/{id}/verify/", "post"): {200, 400, 403, 404, 412, 428},
+    ("/api/v1/tasks/{id}/return/", "post"): {200, 400, 403, 404, 412, 415, 428},
+    ("/api/v1/tasks/{id}/extensions/", "get"): {200, 400, 404},
+    ("/api/v1/tasks/{id}/extensions/", "post"): {201, 400, 403, 404, 415},
+    ("/api/v1/extensions/{id}/decision/", "post"): {200, 400, 403, 404, 415},
+}
+
+
+@pytest.mark.parametrize(("path", "method"), list(WORKFLOW_STATUSES))
+def test_the_workflow_endpoints_document_exactly_what_they_answer(path, method):
+    operation = openapi()["paths"][path][method]
+    expected = WORKFLOW_STATUSES[path, method] | {401, 405, 406, 429, 500}
+    assert set(operation["responses"]) == {str(status) for status in expected}
+    if path.endswith(("/verify/", "/return/")):
+        assert any(p["name"] == "If-Match" and p["required"] for p in operation["parameters"])
+    if path.endswith("/completion-request/"):
+        assert set(operation["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
 
 
 def test_error_bodies_are_documented_with_their_shape():
