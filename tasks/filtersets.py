@@ -149,12 +149,23 @@ def listed_documents(user) -> QuerySet[PolicyDocument]:
 
 
 class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
-    """Iterates the field's `listed` queryset when it has one, else its queryset."""
+    """Iterates the field's `listed` queryset when it has one, else its queryset.
+
+    The listed rows are fetched with one plain query and kept on the queryset: the stock iterator
+    uses `.iterator()`, a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) for a hundred rows,
+    and runs it again for a second field listing the same queryset.
+    """
 
     def __init__(self, field, *args) -> None:
         super().__init__(field, *args)
         if getattr(field, "listed", None) is not None:
             self.queryset = field.listed
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # evaluated once, then from the queryset's result cache
+            yield self.choice(obj)
 
 
 class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
@@ -331,11 +342,13 @@ class TaskFilterSet(django_filters.FilterSet):
         departments = departments_visible_to(self.user)
         self.filters["department"].queryset = departments
         self.filters["lead_department"].queryset = departments
+        listed = listed_departments(self.user)
         self._listed = {
             "document": listed_documents(self.user),
             "region": listed_regions(self.user),
-            "department": listed_departments(self.user),
-            "lead_department": listed_departments(self.user),
+            # One queryset for both selects: its rows are fetched once (ListedChoiceIterator).
+            "department": listed,
+            "lead_department": listed,
         }
 
     @property

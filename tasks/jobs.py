@@ -7,7 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.services import reminder_scan, reminders
+from tasks.services import dashboard_cache, reminder_scan, reminders
 
 # Worth another try: the mail server or the network, not the message.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -48,3 +48,10 @@ def scan_reminders(today: str | None = None) -> dict:
     """The daily reminder scan for `today` (YYYY-MM-DD, default the local date); nothing on a day off."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return reminder_scan.scan_reminders(day).summary()
+
+
+# Safe to repeat: it computes only what the cache lacks.
+@shared_task(name="tasks.warm_dashboards", acks_late=True)
+def warm_dashboards() -> list[str]:
+    """Recompute the recently viewed dashboards after a write (tasks/services/dashboard_cache.py)."""
+    return dashboard_cache.warm_dashboards()

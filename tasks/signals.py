@@ -12,7 +12,8 @@ from django.dispatch import receiver
 
 from regions.models import Department, Region
 from tasks import derived
-from tasks.models import Assignment, Deadline, PolicyDocument, Task
+from tasks.models import Assignment, Deadline, PolicyDocument, ProgressUpdate, Target, Task, TaskChange
+from tasks.services import dashboard_cache
 
 
 @receiver(post_save, sender=Deadline, dispatch_uid="derived_deadline_saved")
@@ -71,3 +72,12 @@ def region_before(sender, instance: Region, **kwargs) -> None:
 def region_saved(sender, instance: Region, created: bool, **kwargs) -> None:
     if not created and instance._derived_previous != instance.parent_id:
         derived.refresh_scope(derived.tasks_of_regions([instance.pk]))
+
+
+def ledger_written(sender, **kwargs) -> None:
+    # Every write through the services saves at least one of these rows.
+    dashboard_cache.warm_after_commit()
+
+
+for _model in (Task, TaskChange, ProgressUpdate, Deadline, Assignment, Target):
+    post_save.connect(ledger_written, sender=_model, dispatch_uid=f"dashboard_warm_{_model.__name__}")

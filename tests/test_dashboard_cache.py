@@ -59,3 +59,65 @@ def test_scopes_do_not_share_figures(leader, outsider, insurance_task, changsha_
     Task.objects.filter(pk=changsha_task.pk).update(status=TaskStatus.COMPLETED)
     assert cached_dashboard_summary(outsider, refresh=True)[0].totals.completed.value == 1
     assert cached_dashboard_summary(leader)[0].totals.completed.value == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_warms_the_dashboards_viewed_recently(
+    leader, office, insurance_task, health_task, monkeypatch, django_assert_max_num_queries
+):
+    from tasks import jobs
+
+    # Real commits (no test transaction around them), so on_commit callbacks run as in production.
+    queued = []
+    real_apply_async = jobs.warm_dashboards.apply_async
+    monkeypatch.setattr(
+        jobs.warm_dashboards,
+        "apply_async",
+        lambda **kwargs: queued.append(kwargs) or real_apply_async(**kwargs),
+    )
+    assert completed(leader) == 0  # the leader's scope is now "viewed"
+    update_task(
+        insurance_task, expected_version=insurance_task.version, user=office, status=TaskStatus.COMPLETED
+    )
+    # One warm-up for the transaction, however many rows it saved; eager Celery ran it at the commit.
+    assert len(queued) == 1
+    # The view finds the new figures in the cache: the signature is its only query.
+    with django_assert_max_num_queries(1):
+        summary, _computed_at = cached_dashboard_summary(leader)
+    assert summary.totals.completed.value == 1
+
+
+def test_the_warm_up_computes_only_viewed_scopes_missing_from_the_cache(leader, outsider, insurance_task):
+    from tasks.services.dashboard_cache import warm_dashboards
+
+    assert warm_dashboards() == []  # nobody has opened a dashboard
+    cached_dashboard_summary(leader)
+    cached_dashboard_summary(outsider)
+    assert warm_dashboards() == []  # both are cached for the current signature
+    DeadlineFactory(task=insurance_task)
+    scopes = sorted([f"region-{outsider.region_id}", f"region-{leader.region_id}"])
+    assert warm_dashboards() == scopes
+    assert warm_dashboards() == []
+    # What the warm-up stored is what the view would compute.
+    assert cached_dashboard_summary(leader)[0] == cached_dashboard_summary(leader, refresh=True)[0]
+
+
+def test_a_burst_of_commits_queues_one_warm_up(leader, insurance_task, settings, monkeypatch):
+    from tasks import jobs
+    from tasks.services import dashboard_cache
+
+    queued = []
+    monkeypatch.setattr(jobs.warm_dashboards, "apply_async", lambda **kwargs: queued.append(kwargs))
+    for _ in range(3):
+        dashboard_cache._queue_warm()
+    assert queued == [{"countdown": settings.DASHBOARD_WARM_DELAY}]
+    dashboard_cache.warm_dashboards()  # the run clears the flag: the next write queues again
+    dashboard_cache._queue_warm()
+    assert len(queued) == 2
+
+
+def test_warming_can_be_switched_off(settings, office, insurance_task, django_capture_on_commit_callbacks):
+    settings.DASHBOARD_WARM = False
+    with django_capture_on_commit_callbacks() as callbacks:
+        DeadlineFactory(task=insurance_task)
+    assert callbacks == []

@@ -24,6 +24,7 @@ from regions.resolve import DepartmentResolver, normalize_name
 from tasks import derived
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskChange, TaskStatus
 from tasks.parsing import ParsedDocument, ParseError, parse_document
+from tasks.services import dashboard_cache
 from tasks.services.draft_validation import ROLE_RANK, parse_decimal, validate_draft
 
 KIND_BY_TITLE = [
@@ -413,6 +414,7 @@ def _write_tasks(document: PolicyDocument, draft: dict, user, result: ImportResu
     TaskChange.objects.bulk_create(changes)
     # Bulk writes send no signals: due dates and scopes of the document's tasks, in this transaction.
     derived.refresh_tasks(derived.tasks_of_documents([document.pk]))
+    dashboard_cache.warm_after_commit()  # bulk inserts send no post_save
 
 
 def _link_parents(document: PolicyDocument, tasks: list[Task]) -> None:
