@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
-from copy import copy
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from tasks.reports.cells import Cells, safe_text
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -32,9 +31,6 @@ FREEZE_AT = f"A{FIRST_DATA_ROW}"
 
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0%"
-# Excel refuses longer cell text.
-MAX_CELL_CHARS = 32767
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel's own "good / neutral / bad" fills, which offices recognise.
 LIGHT_FILLS = {
     "red": "FFC7CE",
@@ -87,54 +83,6 @@ def _columns() -> list[tuple[str, int]]:
     ]
 
 
-def safe_text(value: str) -> tuple[str, bool]:
-    """Text Excel will accept, and whether it must be forced to text so it is not run as a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
-    return value, value.startswith(FORMULA_PREFIXES)
-
-
-class _Cells:
-    """Cells of one sheet, styled by copying a style array computed once per style.
-
-    Setting font, fill, border and alignment on a cell makes openpyxl hash each of them to find it
-    in the workbook's style tables: most of the time of a large export. Each style dict is applied
-    once to a probe cell of this sheet, and later cells take a copy of its style array (openpyxl's
-    idiom for copying a cell's style; the array indexes this workbook's tables, hence per sheet).
-    """
-
-    def __init__(self, sheet) -> None:
-        self.sheet = sheet
-        self._arrays: dict[int, tuple[dict, object]] = {}
-
-    def _style(self, cell: WriteOnlyCell, style: dict | None) -> None:
-        if not style:
-            return
-        cached = self._arrays.get(id(style))
-        if cached is None:
-            probe = WriteOnlyCell(self.sheet)
-            for name, setting in style.items():
-                setattr(probe, name, setting)
-            # The dict is kept with its array, so its id cannot be reused while this object lives.
-            cached = self._arrays[id(style)] = (style, probe._style)
-        cell._style = copy(cached[1])
-
-    def text(self, value: str, style: dict | None = None) -> WriteOnlyCell:
-        text, risky = safe_text(value)
-        cell = WriteOnlyCell(self.sheet, text)
-        self._style(cell, style)
-        if risky:
-            # openpyxl stores "=…" as a formula; a string cell with Excel's quote prefix ('=1+1 as
-            # typed) shows the text as written and stays text when someone edits the cell.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return cell
-
-    def value(self, value, style: dict) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value)
-        self._style(cell, style)
-        return cell
-
-
 def build_task_list_workbook(
     rows: Iterable[TaskRow],
     *,
@@ -161,7 +109,7 @@ def build_task_list_workbook(
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = FREEZE_AT
     sheet.row_dimensions[TITLE_ROW].height = 28
-    cells = _Cells(sheet)
+    cells = Cells(sheet)
 
     title_style = {
         "font": Font(size=14, bold=True),
