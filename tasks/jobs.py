@@ -7,7 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.services import dashboard_cache, reminder_scan, reminders
+from tasks.services import dashboard_cache, ledger_export, reminder_scan, reminders
 
 # Worth another try: the mail server or the network, not the message.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -55,3 +55,11 @@ def scan_reminders(today: str | None = None) -> dict:
 def warm_dashboards() -> list[str]:
     """Recompute the recently viewed dashboards after a write (tasks/services/dashboard_cache.py)."""
     return dashboard_cache.warm_dashboards()
+
+
+# Safe to repeat: a build claims its Report row (queued or running -> running) and stores the file only
+# once complete, so a worker lost mid-build leaves the job on the queue for another.
+@shared_task(name="tasks.build_ledger", acks_late=True)
+def build_ledger(report_id: int) -> str:
+    """Build an office ledger (台账 and 通报) queued by request_ledger; the Report's final status."""
+    return ledger_export.build_ledger(report_id)
