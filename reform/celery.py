@@ -23,6 +23,16 @@ def beat_schedule(settings) -> dict:
             "task": "tasks.scan_reminders",
             "schedule": crontab(hour=settings.REMINDER_SCAN_HOUR, minute=settings.REMINDER_SCAN_MINUTE),
         },
+        # Departments late with last month's report, reminded with the daily scan.
+        "late-report-reminders-every-working-day": {
+            "task": "tasks.remind_late_reports",
+            "schedule": crontab(hour=settings.REMINDER_SCAN_HOUR, minute=settings.REMINDER_SCAN_MINUTE),
+        },
+        # Daily; the job builds only on the first working day of a month (report_periods.is_build_day).
+        "monthly-report-build-first-working-day": {
+            "task": "tasks.build_monthly_reports",
+            "schedule": crontab(hour=settings.REPORT_BUILD_HOUR, minute=settings.REPORT_BUILD_MINUTE),
+        },
     }
 
 

@@ -7,7 +7,14 @@ from celery import shared_task
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.services import dashboard_cache, ledger_export, reminder_scan, reminders
+from tasks.services import (
+    dashboard_cache,
+    department_reports,
+    ledger_export,
+    reminder_scan,
+    reminders,
+    report_workflow,
+)
 
 # Worth another try: the mail server or the network, not the message.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -63,3 +70,28 @@ def warm_dashboards() -> list[str]:
 def build_ledger(report_id: int) -> str:
     """Build an office ledger (台账 and 通报) queued by request_ledger; the Report's final status."""
     return ledger_export.build_ledger(report_id)
+
+
+# Safe to repeat: a build claims its Report row (queued or running -> running) and stores the file only
+# once complete.
+@shared_task(name="tasks.build_report", acks_late=True)
+def build_report(report_id: int) -> str:
+    """Build a department report queued by request_department_report or the monthly build; its status."""
+    return department_reports.build_report(report_id)
+
+
+# Daily on beat; does something only on the first working day of a month. Safe to repeat: a
+# department's report for the period is one row (a constraint), so a re-run queues nothing more.
+@shared_task(name="tasks.build_monthly_reports", acks_late=True)
+def build_monthly_reports(today: str | None = None) -> dict:
+    """Queue last month's report of every department with tasks, on the first working day (YYYY-MM-DD)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return department_reports.build_monthly_reports(day)
+
+
+# Safe to repeat: each reminder is claimed per recipient, kind and day before it is sent.
+@shared_task(name="tasks.remind_late_reports", acks_late=True)
+def remind_late_reports(today: str | None = None) -> dict:
+    """Remind the liaisons of departments late with last month's report, once a day (YYYY-MM-DD)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return report_workflow.remind_late_reports(day)

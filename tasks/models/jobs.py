@@ -20,6 +20,8 @@ class Reminder(models.Model):
         MANUAL = "manual", _("Manual reminder")
         # The daily scan's one email per liaison: their department's overdue and due-soon tasks.
         DIGEST = "digest", _("Daily digest")
+        # A department whose monthly report is past its due date: one a day per liaison.
+        REPORT = "report", _("Report overdue")
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", _("Claimed")

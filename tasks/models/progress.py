@@ -46,6 +46,16 @@ class ProgressUpdate(models.Model):
     status = models.CharField(_("status"), max_length=32, choices=TaskStatus.choices)
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
     narrative = models.TextField(_("narrative"), blank=True)
+    # The department report it was filled in through (online or uploaded), if any. PROTECT: a report
+    # with recorded progress is kept, and SET_NULL would update rows that are append-only.
+    report = models.ForeignKey(
+        "tasks.Report",
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()

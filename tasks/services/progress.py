@@ -73,6 +73,7 @@ def _store_report(
     readings: dict[Target, Decimal],
     files: list[tuple[Any, CheckedEvidence]],
     stored: list[Evidence],
+    report=None,
 ) -> ProgressUpdate:
     """The writes of one report; the caller's transaction makes them all-or-nothing."""
     department_id = user.department_id if user.is_liaison else None
@@ -83,6 +84,7 @@ def _store_report(
         status=status,
         percent=percent,
         narrative=narrative,
+        report=report,
     )
     actuals = {}
     TargetReading.objects.bulk_create(
@@ -124,7 +126,7 @@ def _store_report(
 
 
 def _report(
-    task: Task, user, *, status: str, percent: int, narrative: str, readings, files
+    task: Task, user, *, status: str, percent: int, narrative: str, readings, files, report=None
 ) -> ProgressUpdate:
     clean_readings = _check_readings(task, readings or {})
     checked_files = _check_files(list(files or []))
@@ -146,6 +148,7 @@ def _report(
                 readings=clean_readings,
                 files=checked_files,
                 stored=stored,
+                report=report,
             )
     except BaseException:
         # The rows are rolled back; the files are not part of the transaction.
@@ -165,8 +168,11 @@ def record_progress(
     narrative: str = "",
     readings: Mapping[int, Decimal] | None = None,
     files: Sequence[Any] = (),
+    report=None,
 ) -> ProgressUpdate:
     """A progress report by a liaison of an assigned department or by office staff.
+
+    `report` is the department Report it was filled in through (tasks/services/report_filling.py).
 
     Writes the ProgressUpdate, its TargetReadings (moving each target's latest actual) and Evidence,
     sets the task's status and progress, bumps its version and records a TaskChange — or nothing.
@@ -188,6 +194,7 @@ def record_progress(
         narrative=str(narrative or "").strip(),
         readings=readings,
         files=files,
+        report=report,
     )
 
 

@@ -180,9 +180,33 @@ def _compose_digest(reminder: Reminder) -> EmailMultiAlternatives:
     return email
 
 
+def _compose_report(reminder: Reminder) -> EmailMultiAlternatives:
+    """A department late with its monthly report (tasks/services/report_workflow.py): the message
+    names the report; the link is the reports page."""
+    url = settings.SITE_URL.rstrip("/") + reverse("report_list")
+    greeting = _("Dear %(name)s,") % {"name": reminder.recipient}
+    sender = _("The reform task ledger")
+    text = "\n\n".join([greeting, reminder.message, url, _("— %(sender)s") % {"sender": sender}])
+    html = format_html(
+        '<p>{}</p>{}<p><a href="{}">{}</a></p><p>— {}</p>',
+        greeting,
+        linebreaks(reminder.message, autoescape=True),
+        url,
+        url,
+        sender,
+    )
+    email = EmailMultiAlternatives(
+        subject=_("Your department's progress report is overdue"), body=text, to=[reminder.recipient.email]
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
 def _compose(reminder: Reminder) -> EmailMultiAlternatives:
     if not reminder.task_id and reminder.kind in (Reminder.Kind.DIGEST, Reminder.Kind.ESCALATION):
         return _compose_digest(reminder)
+    if reminder.kind == Reminder.Kind.REPORT:
+        return _compose_report(reminder)
     tasks = [reminder.task] if reminder.task_id else list(reminder.tasks.select_related("document"))
     if reminder.kind == Reminder.Kind.MANUAL:
         subject = _("Reminder from the reform office: %(task)s") % {"task": str(tasks[0])}
