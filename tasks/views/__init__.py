@@ -17,6 +17,20 @@ from tasks.views.export import task_export
 from tasks.views.home import home
 from tasks.views.imports import import_review, import_upload
 from tasks.views.notifications import notifications, notifications_read, notifications_unread
+from tasks.views.reports import (
+    late_reports,
+    ledger_build,
+    report_approve,
+    report_build,
+    report_detail,
+    report_download,
+    report_fill,
+    report_list,
+    report_progress,
+    report_return,
+    report_submit,
+    report_upload,
+)
 from tasks.views.tasks import my_tasks, task_detail, task_list
 
 __all__ = [
@@ -26,10 +40,22 @@ __all__ = [
     "home",
     "import_review",
     "import_upload",
+    "late_reports",
+    "ledger_build",
     "my_tasks",
     "notifications",
     "notifications_read",
     "notifications_unread",
+    "report_approve",
+    "report_build",
+    "report_detail",
+    "report_download",
+    "report_fill",
+    "report_list",
+    "report_progress",
+    "report_return",
+    "report_submit",
+    "report_upload",
     "task_completion",
     "task_decide_extension",
     "task_detail",
