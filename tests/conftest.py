@@ -40,7 +40,7 @@ from tests.factories import (
 )
 
 # The real reference data (regions, departments, aliases), for tests that need it: `reference_data`.
-pytest_plugins = ["tests.reference"]
+pytest_plugins = ["tests.reference", "tests.reports_cast"]
 
 
 @pytest.fixture(autouse=True)
