@@ -305,11 +305,8 @@ def write_department_report(
     """Write a department report's workbook to `out` (a binary file); the number of task rows."""
     today = today or timezone.localdate()
     total, slots, rows = iter_department_rows(report.department, today=today, chunk_size=chunk_size)
-    done = 0
 
     def on_row(written: int) -> None:
-        nonlocal done
-        done = written
         if progress is not None and (written % chunk_size == 0 or written == total):
             progress(written, total)
 

@@ -41,6 +41,7 @@ __all__ = [
     "apply_entries",
     "fill_online",
     "parse_upload",
+    "require_filler",
     "upload_report",
 ]
 
@@ -83,7 +84,7 @@ class ReportEntry:
     readings: dict[int, Decimal] = field(default_factory=dict)
 
 
-def _require_filler(user, report: Report) -> None:
+def require_filler(user, report: Report) -> None:
     """A liaison of the report's department, or office staff in scope; on a report that can be filled."""
     if not reports_visible_to(user).filter(pk=report.pk, kind=Report.Kind.DEPARTMENT).exists():
         raise Report.DoesNotExist(_("No such report."))
@@ -278,7 +279,7 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
 def fill_online(report: Report, user, data: Mapping[str, Sequence[tuple[str, object]]] | Mapping) -> int:
     """The online form: `data[task_id]` holds status, percent, narrative and `actual-<target id>`
     values of a task (strings as posted). Every task is checked, then all are recorded; how many."""
-    _require_filler(user, report)
+    require_filler(user, report)
     targets = _targets_of(report)
     statuses = status_choices()
     headers = {"status": _("Status"), "percent": _("Progress (%)")}
@@ -490,7 +491,7 @@ def _target_ids(value) -> list[int | None]:
 
 def upload_report(report: Report, user, upload) -> int:
     """Check the uploaded workbook whole, then record its filled rows in one transaction; how many."""
-    _require_filler(user, report)
+    require_filler(user, report)
     entries = parse_upload(report, upload)
     if not entries:
         raise FillErrors(

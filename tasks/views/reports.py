@@ -35,7 +35,13 @@ from tasks.services.department_reports import (
 )
 from tasks.services.permissions import NotPermitted
 from tasks.services.progress import REPORTABLE_STATUSES
-from tasks.services.report_filling import FILLABLE_STATUSES, FillErrors, fill_online, upload_report
+from tasks.services.report_filling import (
+    FILLABLE_STATUSES,
+    FillErrors,
+    fill_online,
+    require_filler,
+    upload_report,
+)
 from tasks.services.report_periods import due_date, parse_period, previous_period
 from tasks.services.report_workflow import (
     HANDED_IN,
@@ -287,6 +293,7 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
 
     def action(report: Report) -> str:
+        require_filler(request.user, report)  # a leader's post is refused whatever it holds
         if not form.is_valid():
             raise ValidationError(_("Choose the filled-in workbook to upload."))
         count = upload_report(report, request.user, form.cleaned_data["file"])
