@@ -321,7 +321,7 @@ def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
             liaison.post(f"/api/v1/tasks/{led[-1]}/completion-request/", json={"narrative": "api fuzz: done"})
         dated = [
             row["id"]
-            for row in liaison.get("/api/v1/tasks/", page_size=MAX_IDS, overdue="false")["results"]
+            for row in liaison.get("/api/v1/tasks/", page_size=MAX_IDS)["results"]
             if row["due_on"] and row["status"] not in ("completed", "pending_verification")
         ]
         if dated:
