@@ -204,6 +204,16 @@ class TestUploadErrors:
 
         assert [error[0] for error in refused(built, liaison, workbook_upload(workbook))] == [5]
 
+    def test_a_task_verified_as_completed(self, built, liaison, report_tasks):
+        Task.objects.filter(pk=report_tasks["coop"].pk).update(status=TaskStatus.COMPLETED, progress=100)
+        workbook = open_workbook(built)
+        fill(workbook.worksheets[0], 4, status="In progress", percent=50)
+        fill(workbook.worksheets[0], 5, status="In progress", percent=50)
+
+        assert refused(built, liaison, workbook_upload(workbook)) == [
+            (5, "N（Status this period）", "This task has been verified as completed; leave its row empty.")
+        ]
+
     def test_a_task_filled_in_twice(self, built, liaison, report_tasks):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="In progress", percent=50)

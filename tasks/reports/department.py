@@ -97,6 +97,8 @@ class DepartmentRow:
     status: str
     progress: int
     overdue: bool
+    # Verified as completed: nothing to report, so its columns to fill are not shaded.
+    completed: bool = False
 
 
 def _number(value: Decimal) -> str:
@@ -228,6 +230,7 @@ def build_department_workbook(
     written = 0
     for row in rows:
         style = overdue if row.overdue else plain
+        to_fill = plain if row.completed else fill_in
         latest = ""
         if row.latest_progress_on is not None:
             latest = f"{row.latest_progress_on:%Y-%m-%d}"
@@ -248,13 +251,13 @@ def build_department_workbook(
                 cells.text(latest, style["wrapped"]),
                 cells.text(row.status, style["centred"]),
                 cells.value(row.progress, style["number"]),
-                cells.value(None, fill_in["centred"]),
-                cells.value(None, fill_in["number"]),
-                cells.value(None, fill_in["wrapped"]),
-                cells.value(None, fill_in["wrapped"]),
+                cells.value(None, to_fill["centred"]),
+                cells.value(None, to_fill["number"]),
+                cells.value(None, to_fill["wrapped"]),
+                cells.value(None, to_fill["wrapped"]),
                 # Only the slots this task has targets for are shaded.
                 *(
-                    cells.value(None, fill_in["centred"] if slot < len(row.targets) else plain["centred"])
+                    cells.value(None, to_fill["centred"] if slot < len(row.targets) else plain["centred"])
                     for slot in range(target_slots)
                 ),
             ]
@@ -324,7 +327,10 @@ def _write_notes(workbook: Workbook, status_labels: Sequence[str], target_slots:
             "empty are skipped. If any row has a mistake, nothing is recorded: the page lists every "
             "mistake by row and column, and the corrected file can be uploaded again."
         ),
-        _("Completion of a task is requested on the task's page and confirmed by the reform office."),
+        _(
+            "Completion of a task is requested on the task's page and confirmed by the reform office; the "
+            "row of a task already verified as completed is left empty."
+        ),
     ]
     if not target_slots:
         lines.pop(5)

@@ -284,6 +284,7 @@ def _rows(department_id, ordered, today, chunk_size, on_chunk) -> Iterator[Depar
                 status=statuses.get(status, status),
                 progress=progress,
                 overdue=due_on is not None and due_on < today and status not in closed,
+                completed=status == TaskStatus.COMPLETED,
             )
         if on_chunk is not None:
             on_chunk(len(chunk))

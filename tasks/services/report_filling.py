@@ -175,11 +175,20 @@ def check_entry(
     target_ids: set[int],
     statuses: Mapping[str, str],
     errors: list[FillError],
+    completed: bool = False,
 ) -> ReportEntry | None:
     """One row or form; None when it is left empty. Problems are appended to `errors`.
 
     `actuals` are (column, target id or None when the slot has no target, value)."""
     if all(_blank(v) for v in (status, percent, narrative, remarks, *(value for _c, _t, value in actuals))):
+        return None
+    if completed:
+        # record_progress would refuse it too, but only after the other rows had been written.
+        errors.append(
+            FillError(
+                row, headers["status"], _("This task has been verified as completed; leave its row empty.")
+            )
+        )
         return None
     before = len(errors)
     clean_status = statuses.get(_text(status))
@@ -285,7 +294,7 @@ def fill_online(report: Report, user, data: Mapping[str, Sequence[tuple[str, obj
     headers = {"status": _("Status"), "percent": _("Progress (%)")}
     errors: list[FillError] = []
     entries = []
-    for task_id, label in _task_labels(report):
+    for task_id, label, task_status in _task_labels(report):
         fields = data.get(task_id) or {}
         actuals = [
             (
@@ -307,6 +316,7 @@ def fill_online(report: Report, user, data: Mapping[str, Sequence[tuple[str, obj
             target_ids={target_id for target_id, _text in targets.get(task_id, ())},
             statuses=statuses,
             errors=errors,
+            completed=task_status == TaskStatus.COMPLETED,
         )
         if entry is not None:
             entries.append(entry)
@@ -317,13 +327,13 @@ def fill_online(report: Report, user, data: Mapping[str, Sequence[tuple[str, obj
     return apply_entries(report, user, entries)
 
 
-def _task_labels(report: Report) -> list[tuple[int, str]]:
-    """(task id, "document 1.") of the report's tasks, in id order."""
+def _task_labels(report: Report) -> list[tuple[int, str, str]]:
+    """(task id, "1.（id）", status) of the report's tasks, in id order."""
     return [
-        (pk, f"{label or position}（{pk}）")
-        for pk, label, position in department_tasks(report.department_id)
+        (pk, f"{label or position}（{pk}）", status)
+        for pk, label, position, status in department_tasks(report.department_id)
         .order_by("pk")
-        .values_list("pk", "label", "position")
+        .values_list("pk", "label", "position", "status")
     ]
 
 
@@ -387,7 +397,7 @@ def _entries_of_sheet(report: Report, sheet) -> list[ReportEntry]:
         return f"{letter}（{name}）" if name else letter
 
     headers = {"status": column_name(layout.COL_STATUS), "percent": column_name(layout.COL_PERCENT)}
-    report_tasks = set(department_tasks(report.department_id).values_list("pk", flat=True))
+    report_tasks = dict(department_tasks(report.department_id).values_list("pk", "status"))
     targets = {task_id: set() for task_id in report_tasks}
     for task_id, pk in Target.objects.filter(task_id__in=report_tasks).values_list("task_id", "pk"):
         targets[task_id].add(pk)
@@ -459,6 +469,7 @@ def _entries_of_sheet(report: Report, sheet) -> list[ReportEntry]:
             target_ids=targets[task_id],
             statuses=statuses,
             errors=errors,
+            completed=report_tasks[task_id] == TaskStatus.COMPLETED,
         )
         if entry is not None:
             entries.append(entry)
