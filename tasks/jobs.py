@@ -54,7 +54,10 @@ def deliver_reminder(self, reminder_id: int) -> str:
 def scan_reminders(today: str | None = None) -> dict:
     """The daily reminder scan for `today` (YYYY-MM-DD, default the local date); nothing on a day off."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return reminder_scan.scan_reminders(day).summary()
+    summary = reminder_scan.scan_reminders(day).summary()
+    # Reminders whose job never reached the broker (Redis down when they were claimed) go out now.
+    reminders.requeue_unsent()
+    return summary
 
 
 # Safe to repeat: it computes only what the cache lacks.

@@ -28,6 +28,7 @@ from reform.workdays import is_workday
 from tasks.models import Assignment, Deadline, Reminder
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.models.scope import TaskScope
+from tasks.queueing import queue_after_commit
 from tasks.services import reminders
 
 __all__ = ["Digest", "ScanResult", "plan_digests", "scan_reminders"]
@@ -201,5 +202,5 @@ def scan_reminders(today: datetime.date, *, dry_run: bool = False, in_process: b
         if in_process:
             transaction.on_commit(partial(deliver_reminder.apply, args=[reminder.pk]))
         else:
-            transaction.on_commit(partial(deliver_reminder.delay, reminder.pk))
+            queue_after_commit(deliver_reminder, reminder.pk)
     return result

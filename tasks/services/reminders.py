@@ -8,7 +8,7 @@ safe to run again.
 
 from __future__ import annotations
 
-from functools import partial
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from tasks.models import Reminder, Task
+from tasks.queueing import queue, queue_after_commit
 from tasks.services.permissions import require_editor
 
 __all__ = [
@@ -31,12 +32,15 @@ __all__ = [
     "deliver",
     "mark_reminders_read",
     "reminders_of",
+    "requeue_unsent",
     "send_manual_reminder",
     "task_url",
     "unread_reminder_count",
 ]
 
 MESSAGE_MAX_CHARS = 2000
+# A reminder claimed this long ago and still not sent lost its job (see requeue_unsent).
+UNSENT_AFTER = datetime.timedelta(minutes=10)
 
 
 class ManualReminders(list):
@@ -112,7 +116,8 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
     from tasks.jobs import deliver_reminder  # the job module imports this one
 
     for reminder in claimed:
-        transaction.on_commit(partial(deliver_reminder.delay, reminder.pk))
+        # A broker that is down keeps the reminder claimed for requeue_unsent; the page still answers.
+        queue_after_commit(deliver_reminder, reminder.pk)
     return ManualReminders(claimed, skipped)
 
 
@@ -262,6 +267,21 @@ def release(reminder_id: int, error: str, *, final: bool) -> None:
     """After a failed send: back to claimed for a retry, or failed for good, with the error kept."""
     status = Reminder.Status.FAILED if final else Reminder.Status.CLAIMED
     Reminder.objects.filter(pk=reminder_id).update(status=status, error=str(error)[:2000])
+
+
+def requeue_unsent(*, older_than: datetime.timedelta = UNSENT_AFTER) -> int:
+    """Queue again the reminders of the last two days still claimed a while after their claim: their
+    job never reached the broker (Redis was down) or was lost. `deliver` sends each at most once, so
+    one that was merely slow is skipped. How many were queued."""
+    now = timezone.now()
+    stale = Reminder.objects.filter(
+        status=Reminder.Status.CLAIMED,
+        created_at__lt=now - older_than,
+        created_at__gte=now - datetime.timedelta(days=2),
+    ).values_list("pk", flat=True)
+    from tasks.jobs import deliver_reminder  # the job module imports this one
+
+    return sum(queue(deliver_reminder, pk) for pk in stale)
 
 
 def reminders_of(user) -> QuerySet[Reminder]:

@@ -30,6 +30,7 @@ from tasks.forms import (
     VerifyForm,
 )
 from tasks.models import ExtensionRequest, Task
+from tasks.queueing import noting_delays
 from tasks.services import (
     NotPermitted,
     VersionConflict,
@@ -77,7 +78,8 @@ def _run(
     if not form.is_valid():
         return render_task_page(request, task.pk, bound={key: form}, status=400)
     try:
-        success = action()
+        with noting_delays() as jobs:
+            success = action()
     except NotPermitted as refusal:
         form.add_error(None, str(refusal))
         return render_task_page(request, task.pk, bound={key: form}, status=403)
@@ -98,6 +100,11 @@ def _run(
         return render_task_page(request, task.pk, bound={key: form}, status=400)
     level, text = success if isinstance(success, tuple) else (messages.SUCCESS, success)
     messages.add_message(request, level, text)
+    if jobs.delayed:  # saved, but its emails wait for the queue (tasks/queueing.py)
+        messages.warning(
+            request,
+            _("Background jobs are delayed; reminders will be sent when the queue is back."),
+        )
     return redirect("task_detail", pk=task.pk)
 
 
