@@ -263,6 +263,13 @@ class TestUploadErrors:
         [(row, column, message)] = refused(other, liaison, workbook_upload(workbook))
         assert message.startswith("This is not this report's workbook")
 
+    def test_the_key_on_the_notes_sheet_stands_in_for_a_dropped_property(self, built, liaison):
+        workbook = open_workbook(built)
+        workbook.properties.identifier = None  # as a spreadsheet program might save it
+        fill(workbook.worksheets[0], 4, status="In progress", percent=10)
+
+        assert upload_report(built, liaison, workbook_upload(workbook)) == 1
+
     def test_an_unrelated_workbook(self, built, liaison):
         workbook = Workbook()
         workbook.active["A4"] = 1

@@ -12,13 +12,15 @@ are left empty for the department to fill in for the period, and are what `repor
 "Actual n" is the actual value of the task's n-th target: the hidden "Target IDs" column holds the ids
 of the task's targets in that order ("12,15"), and the targets text numbers them the same way
 (①②…), so a value is matched to its target by id however the targets change after the build. The
-workbook's `identifier` property names the report, so an upload of another report's file is refused.
+workbook names its report (the `identifier` property, and the last line of the notes in case a
+spreadsheet program drops the property on saving), so an upload of another report's file is refused.
 Sheet 2 ("Notes", 说明) tells the department how to fill it in.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -58,11 +60,25 @@ FILL_IN_FILL = "FFF2CC"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 IDENTIFIER_PREFIX = "department-report:"
+IDENTIFIER_RE = re.compile(rf"{IDENTIFIER_PREFIX}\d+")
 
 
 def identifier_for(report_id: int) -> str:
     """The workbook's `identifier` property for a report: how an upload is matched to its report."""
     return f"{IDENTIFIER_PREFIX}{report_id}"
+
+
+def workbook_identifier(workbook) -> str | None:
+    """The report key of a loaded workbook: its `identifier` property, else the notes sheet's last line."""
+    if (workbook.properties.identifier or "").startswith(IDENTIFIER_PREFIX):
+        return workbook.properties.identifier
+    if len(workbook.worksheets) < 2:
+        return None
+    for (value,) in workbook.worksheets[1].iter_rows(min_col=1, max_col=1, max_row=50, values_only=True):
+        match = IDENTIFIER_RE.search(str(value or ""))
+        if match:
+            return match.group(0)
+    return None
 
 
 def target_mark(index: int) -> str:
@@ -295,12 +311,14 @@ def build_department_workbook(
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
 
-    _write_notes(workbook, status_labels, target_slots)
+    _write_notes(workbook, status_labels, target_slots, identifier)
     workbook.save(out)
     return written
 
 
-def _write_notes(workbook: Workbook, status_labels: Sequence[str], target_slots: int) -> None:
+def _write_notes(
+    workbook: Workbook, status_labels: Sequence[str], target_slots: int, identifier: str
+) -> None:
     """The second sheet: how to fill in the report, one paragraph a row."""
     sheet = workbook.create_sheet(_("Notes"))
     sheet.column_dimensions["A"].width = 110
@@ -334,6 +352,7 @@ def _write_notes(workbook: Workbook, status_labels: Sequence[str], target_slots:
     ]
     if not target_slots:
         lines.pop(5)
+    lines.append(_("Report key (keep it; the upload checks it): %(key)s") % {"key": identifier})
     bold = {"font": Font(bold=True, size=12)}
     for index, line in enumerate(lines):
         sheet.append([cells.text(line, bold if index == 0 else wrapped)])

@@ -7,8 +7,8 @@ Errors are (row, column, message): the sheet's row number and column header for 
 task's label and the field for the online form.
 
 The upload is checked by content (`tasks.evidence.check_evidence`: a real .xlsx, no macros, no zip
-bomb), read with openpyxl in read-only mode, and must be this report's workbook (its `identifier`
-property). The columns are those of tasks/reports/department.py.
+bomb), read with openpyxl in read-only mode, and must be this report's workbook (its key, see
+`tasks.reports.department.workbook_identifier`). The columns are those of tasks/reports/department.py.
 """
 
 from __future__ import annotations
@@ -369,7 +369,7 @@ def parse_upload(report: Report, upload) -> list[ReportEntry]:
             [FillError(None, "", _("The file could not be read as an Excel workbook."))]
         ) from None
     try:
-        if workbook.properties.identifier != layout.identifier_for(report.pk):
+        if layout.workbook_identifier(workbook) != layout.identifier_for(report.pk):
             raise FillErrors(
                 [
                     FillError(
@@ -408,13 +408,13 @@ def _entries_of_sheet(report: Report, sheet) -> list[ReportEntry]:
     for number, values in enumerate(
         sheet.iter_rows(min_row=layout.FIRST_DATA_ROW, values_only=True), start=layout.FIRST_DATA_ROW
     ):
-        if number - layout.FIRST_DATA_ROW >= MAX_ROWS:
-            errors.append(FillError(number, "", _("The workbook has more rows than a report can.")))
-            break
         values = list(values) + [None] * max(0, layout.COL_FIRST_ACTUAL - 1 - len(values))
         fill = values[layout.COL_STATUS - 1 :]
         if all(_blank(value) for value in fill):
             continue
+        if len(seen) >= MAX_ROWS:
+            errors.append(FillError(number, "", _("The workbook has more rows than a report can.")))
+            break
         raw_id = values[layout.COL_TASK_ID - 1]
         task_column = column_name(layout.COL_TASK_ID)
         task_id = _percent_free_int(raw_id)
