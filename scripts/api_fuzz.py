@@ -166,6 +166,8 @@ def server_environment(database_url: str, media_root: str) -> dict[str, str]:
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": media_root,
             "DEBUG": "false",  # a 500 is the API's JSON error, as in production
+            # Plain HTTP on loopback: production's redirect to HTTPS would answer every request 301.
+            "SECURE_SSL_REDIRECT": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "API_THROTTLE_USER": "1000000/hour",
