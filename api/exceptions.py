@@ -6,6 +6,9 @@ answer with (403, 404, 400, 412, 400) and a body with the service's message. A D
 names its field through the error's code and the view's `service_error_fields` ({code: field}).
 Django's refusals of a multipart body while it is parsed are the client's errors too: over
 DATA_UPLOAD_MAX_MEMORY_SIZE is 413, too many fields or files (or a broken body) 400.
+A ValidationError whose codes are all in the view's `state_error_codes` is about the object's state, not
+the input: 409 `invalid_state` with the service's message. A refused report upload (`FillErrors`) is 400
+with `errors` as the list of its problems by row and column.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
 from tasks.services import DocumentImportError, VersionConflict
+from tasks.services.report_filling import FillErrors
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PreconditionRequired", "RequestTooLarge", "api_exception_handler", "etag_for"]
+__all__ = ["InvalidState", "PreconditionRequired", "RequestTooLarge", "api_exception_handler", "etag_for"]
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -51,6 +55,12 @@ class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The request is too large.")
     default_code = "request_too_large"
+
+
+class InvalidState(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The object is not in a state that allows this.")
+    default_code = "invalid_state"
 
 
 def _from_suspicious_request(exc: SuspiciousOperation) -> exceptions.APIException:
@@ -102,6 +112,29 @@ def _from_django_validation(exc: DjangoValidationError, view: Any) -> exceptions
     return exceptions.ValidationError(errors)
 
 
+def _codes(exc: DjangoValidationError) -> set[str | None]:
+    if hasattr(exc, "error_dict"):
+        return {error.code for items in exc.error_dict.values() for error in items}
+    return {error.code for error in exc.error_list}
+
+
+def _fill_errors_response(exc: FillErrors) -> Response:
+    set_rollback()
+    body = {
+        "detail": _("Nothing was recorded: the workbook's problems are listed by row and column."),
+        "code": "report_rows",
+        "errors": [
+            {
+                "row": error.row if isinstance(error.row, int) else None,
+                "column": error.column,
+                "message": error.message,
+            }
+            for error in exc.errors_list
+        ],
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
 def _validation_body(data: Any) -> dict[str, Any]:
     errors = _flatten(data)
     fields = [name for name in errors if name != api_settings.NON_FIELD_ERRORS_KEY]
@@ -138,6 +171,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     view = context.get("view")
     if isinstance(exc, VersionConflict):
         return _conflict_response(exc)
+    if isinstance(exc, FillErrors):
+        return _fill_errors_response(exc)
+    state_codes = getattr(view, "state_error_codes", ())
+    if isinstance(exc, DjangoValidationError) and state_codes and _codes(exc) <= set(state_codes):
+        exc = InvalidState(" ".join(exc.messages))
     if isinstance(exc, DocumentImportError):
         field = getattr(view, "import_error_field", api_settings.NON_FIELD_ERRORS_KEY)
         exc = exceptions.ValidationError({field: exc.messages})

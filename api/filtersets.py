@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
-from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Target
+from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Report, Target
 
 
 class DocumentFilterSet(django_filters.FilterSet):
@@ -83,4 +83,15 @@ class DocumentImportFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = DocumentImport
+        fields: list[str] = []
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    period = django_filters.CharFilter(label=_("Period (YYYY-MM)"), max_length=7)
+    kind = django_filters.ChoiceFilter(choices=Report.Kind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("Status"))
+    department = django_filters.NumberFilter(field_name="department_id", label=_("Department"))
+
+    class Meta:
+        model = Report
         fields: list[str] = []

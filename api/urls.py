@@ -18,6 +18,7 @@ from api.views.ledger import AssignmentViewSet, DeadlineViewSet, TargetViewSet
 from api.views.progress import TaskProgressView
 from api.views.regions import DepartmentViewSet, RegionViewSet
 from api.views.reminders import TaskRemindersView
+from api.views.reports import ReportViewSet
 from api.views.tasks import TaskViewSet
 
 app_name = "api"
@@ -44,6 +45,7 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("targets", TargetViewSet, basename="target")
+router.register("reports", ReportViewSet, basename="report")
 
 
 # Exempt from CSRF: a POST to an unknown path is answered with this JSON 404, not the middleware's HTML
