@@ -492,3 +492,9 @@ def test_the_command_refuses_bad_input(ledger, tmp_path, arguments, message):
 def test_the_command_refuses_a_path_it_cannot_write(ledger, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("export_ledger", str(tmp_path / "missing" / "l.xlsx"), "--region", "410100")
+
+
+def test_the_command_refuses_a_folder_as_its_file_and_leaves_nothing_behind(ledger, tmp_path):
+    with pytest.raises(CommandError, match="cannot write"):
+        call_command("export_ledger", str(tmp_path), "--region", "410100")
+    assert not list(tmp_path.parent.glob("*.xlsx.part"))

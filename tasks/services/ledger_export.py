@@ -103,7 +103,8 @@ class _AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+        # An array literal joined here: psycopg would dump a list element by element in Python.
+        return f"{lhs} = ANY(%s::bigint[])", (*params, "{" + ",".join(map(str, self.rhs)) + "}")
 
 
 def _among(field: str, ids: list[int]):

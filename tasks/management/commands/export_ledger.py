@@ -1,3 +1,5 @@
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,10 +39,19 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
         started = time.perf_counter()
+        # Written next to the target and renamed once complete, so a failure leaves no half file.
         try:
-            rows = write_ledger(region, out, today=today, period=period)
+            handle, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=out.parent)
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+        os.close(handle)
+        try:
+            rows = write_ledger(region, partial, today=today, period=period)
+            os.replace(partial, out)
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+        finally:
+            Path(partial).unlink(missing_ok=True)
         self.stdout.write(
             f"{region.code} {region.name}: {rows} rows written to {out} in {time.perf_counter() - started:.1f} s"
         )
