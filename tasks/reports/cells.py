@@ -5,7 +5,7 @@ from __future__ import annotations
 from copy import copy
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles.cell_style import StyleArray
 
 # Excel refuses longer cell text.
@@ -88,65 +88,85 @@ def _cells_to_row(cells, row_idx: int):
             yield cell
 
 
+# Column kinds of StyledRows: text made safe; a number or None; a date, datetime or None; anything
+# else openpyxl accepts (typed by openpyxl, slower).
 TEXT = "text"
+NUMBER = "number"
+DATE = "date"
 VALUE = "value"
 
 
+class _ColumnCell(Cell):
+    """A reused cell that knows its style's index in the workbook: the writer asks for it per cell,
+    and openpyxl would look the style array up in the workbook's table each time."""
+
+    __slots__ = ("style_index",)
+
+    @property
+    def style_id(self) -> int:
+        return self.style_index
+
+
 class StyledRows:
-    """Rows of a write-only sheet whose columns each have a kind (TEXT or VALUE) and a style.
+    """Rows of a write-only sheet whose columns each have a kind (TEXT, NUMBER, DATE, VALUE) and a style.
 
     For large sheets. openpyxl's write-only sheet reuses one cell for plain values, but for a styled
     cell it first fails to store the cell as a value (an exception per cell), then makes a fresh cell
-    for the next. Here each column keeps one cell whose value and (shared) style array are reset per
-    row; rows are written as they are appended, so reusing them is safe, as it is for openpyxl. Text is
-    made safe as `safe_text` does, and stored as text whatever it starts with (quote-prefixed when a
-    spreadsheet would read it as a formula). Every row of the sheet, title and header too, must then
-    be appended here: `cells()` appends a row of cells made by `Cells`.
+    for the next. Here each column keeps one cell whose value and (shared) style are reset per row;
+    rows are written as they are appended, so reusing them is safe, as it is for openpyxl. Values are
+    stored by their column's kind without openpyxl's type inference; text is made safe as `safe_text`
+    does and stays text whatever it starts with (quote-prefixed when a spreadsheet would read it as
+    a formula). Every row of the sheet, title and header too, must then be appended as cells (made
+    by `Cells`): `sheet.append([cells...])`.
     """
 
     def __init__(self, sheet, columns: list[tuple[str, dict | None]]) -> None:
         self.sheet = sheet
-        self._probe = Cells(sheet)
         self._kinds = [kind for kind, _style in columns]
-        self._styles = [self.array(style) for _kind, style in columns]
-        self._quoted = [self.array(style, quote=True) for _kind, style in columns]
-        self._row = [WriteOnlyCell(sheet) for _column in columns]
+        self._styles = [self.style(style) for _kind, style in columns]
+        self._quoted = [self.style(style, quote=True) for _kind, style in columns]
+        self._row = [_ColumnCell(sheet) for _column in columns]
         # A private hook of openpyxl's write-only sheet (3.1, pinned in requirements.txt): how appended
         # rows become cells. Ours takes the cells as they are.
         sheet._values_to_row = _cells_to_row
 
-    def array(self, style: dict | None, *, quote: bool = False) -> StyleArray:
-        """The shared style array of a style dict (computed once per dict and quote prefix)."""
+    def style(self, style: dict | None, *, quote: bool = False) -> tuple[StyleArray, int]:
+        """A style dict as a shared style array and its index in the workbook's style table."""
         probe = WriteOnlyCell(self.sheet)
         for name, setting in (style or {}).items():
             setattr(probe, name, setting)
         if quote:
             probe.quotePrefix = True
-        return _SharedStyle(probe._style)
+        array = _SharedStyle(probe._style)
+        return array, self.sheet.parent._cell_styles.add(array)
 
-    def cells(self, cells: list) -> None:
-        self.sheet.append(cells)
-
-    def append(self, values, styles: dict[int, StyleArray] | None = None) -> None:
-        """One row of values, a value per column; `styles` overrides arrays by column index."""
-        row = self._row
+    def append(self, values, styles: dict[int, tuple[StyleArray, int]] | None = None) -> None:
+        """One row, a value per column; `styles` overrides columns' styles by index."""
+        row, kinds, plain = self._row, self._kinds, self._styles
         for index, value in enumerate(values):
             cell = row[index]
-            if self._kinds[index] == TEXT:
+            kind = kinds[index]
+            if kind == TEXT:
                 if ILLEGAL_CHARACTERS_RE.search(value):
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 if len(value) > MAX_CELL_CHARS:
                     value = value[:MAX_CELL_CHARS]
                 cell._value = value
                 cell.data_type = "s"
-                cell._style = (
-                    self._quoted[index] if value.startswith(FORMULA_PREFIXES) else self._styles[index]
+                cell._style, cell.style_index = (
+                    self._quoted[index] if value.startswith(FORMULA_PREFIXES) else plain[index]
                 )
+                continue
+            cell._style, cell.style_index = plain[index]
+            if kind == NUMBER:
+                cell._value = value
+                cell.data_type = "n"
+            elif kind == DATE:
+                cell._value = value
+                cell.data_type = "n" if value is None else "d"
             else:
-                # The style first: storing a date checks the cell's number format.
-                cell._style = self._styles[index]
                 cell.value = value
         if styles:
-            for index, array in styles.items():
-                row[index]._style = array
+            for index, style in styles.items():
+                row[index]._style, row[index].style_index = style
         self.sheet.append(row)

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tasks.reports.cells import TEXT, VALUE, Cells, StyledRows, safe_text
+from tasks.reports.cells import DATE, NUMBER, TEXT, Cells, StyledRows, safe_text
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -245,7 +245,7 @@ def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *,
     writer = StyledRows(
         sheet,
         [
-            (VALUE, centred),  # task id
+            (NUMBER, centred),  # task id
             (TEXT, wrapped),  # document
             (TEXT, wrapped),  # 文号
             (TEXT, wrapped),  # label
@@ -253,20 +253,20 @@ def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *,
             (TEXT, wrapped),  # lead
             (TEXT, wrapped),  # cooperating
             (TEXT, wrapped),  # time limit
-            (VALUE, styles.date),  # due date
+            (DATE, styles.date),  # due date
             (TEXT, wrapped),  # status
-            (VALUE, styles.percent),  # progress
-            (VALUE, centred),  # overdue
-            (VALUE, styles.date),  # latest progress on
+            (NUMBER, styles.percent),  # progress
+            (TEXT, centred),  # overdue
+            (DATE, styles.date),  # latest progress on
             (TEXT, wrapped),  # latest progress
-            (VALUE, centred),  # evidence
+            (NUMBER, centred),  # evidence
             (TEXT, wrapped),  # targets
-            (VALUE, styles.datetime),  # last updated
+            (DATE, styles.datetime),  # last updated
         ],
     )
     _head(sheet, cells, styles, columns, title, info)
     yes, no = _("Yes"), _("No")
-    highlighted = {OVERDUE_COLUMN: writer.array(styles.overdue)}
+    highlighted = {OVERDUE_COLUMN: writer.style(styles.overdue)}
     append = writer.append
     written = 0
     for row in rows:
