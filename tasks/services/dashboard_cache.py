@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.models import Role, User
 from tasks.models import Assignment, Deadline, ProgressUpdate, Target, Task, TaskChange
@@ -87,12 +88,15 @@ def cached_dashboard_summary(
     on their region alone.
     """
     today = today or timezone.localdate()
-    _remember_scope(user)
     key = _summary_key(_scope_key(user), today, ledger_signature())
-    if not refresh:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
+    try:
+        _remember_scope(user)
+        hit = None if refresh else cache.get(key)
+    except RedisError:  # Redis is down: the figures are computed, the page must not fail
+        logger.warning("dashboard cache unavailable", exc_info=True)
+        return dashboard_summary(user, today=today), timezone.now()
+    if hit is not None:
+        return hit
     value = (dashboard_summary(user, today=today), timezone.now())
     cache.set(key, value, CACHE_SECONDS)
     return value

@@ -136,6 +136,7 @@ class TestRedisIsDown:
         client.force_login(office)
         assert client.get(reverse("task_list")).status_code == 200
         assert client.get(reverse("task_detail", args=[insurance_task.pk])).status_code == 200
+        assert client.get(reverse("dashboard")).status_code == 200
 
     def test_a_progress_report_is_saved(self, client, liaison, insurance_task, redis_down):
         client.force_login(liaison)
