@@ -12,3 +12,9 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="reform-test-media-")
 # Jobs run in-process in the suite; .ci/run proves a real worker separately.
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The suite's clients and the browser tests' live server speak plain HTTP (DEBUG is off here):
+# tests/security/test_deploy_checks.py checks the production defaults in a process of their own.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

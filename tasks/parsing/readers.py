@@ -355,6 +355,26 @@ def _cell_text(value: object) -> str:
 # --- dispatch -----------------------------------------------------------------------------
 
 
+# Zip bombs: a .docx/.xlsx is judged from its zip directory before anything is decompressed. Real
+# documents compress their XML by 5-30 times and hold tens of entries.
+ZIP_MAX_ENTRIES = 2000
+ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+# A web page, SVG or script is not a policy document, whatever its name says.
+MARKUP = re.compile(rb"<\s*(!doctype|html|script|svg|\?xml|iframe|body|head)\b", re.IGNORECASE)
+
+
+def _check_zip_expansion(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            entries = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # the reader reports the damaged file
+    total = sum(info.file_size for info in entries)
+    if len(entries) > ZIP_MAX_ENTRIES or total > ZIP_MAX_UNCOMPRESSED or total > len(data) * ZIP_MAX_RATIO:
+        raise ParseError("文件解压后的大小远超正常文档（疑似压缩炸弹），已拒绝。")
+
+
 def read(data: bytes, filename: str, max_bytes: int) -> RawDocument:
     if data is None or len(data) == 0:
         raise ParseError("文件为空（0 字节），没有可读取的内容。")
@@ -367,6 +387,10 @@ def read(data: bytes, filename: str, max_bytes: int) -> RawDocument:
     claimed = _EXT_TYPES.get(ext, "text" if ext in TEXT_EXTS else None)
     mismatch = claimed is not None and claimed != kind
     label = _TYPE_NAMES.get(kind, kind)
+    if kind in ("docx", "xlsx"):
+        _check_zip_expansion(data)
+    if kind == "text" and MARKUP.search(data[:4096]):
+        raise ParseError("文件内容是网页或脚本（HTML、SVG 或 XML），不是政策文件，请上传 .txt、.docx、.pdf 或 .xlsx 文件。")
     if kind in ("pdf", "docx", "xlsx"):
         reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx}[kind]
         raw = reader(data)
