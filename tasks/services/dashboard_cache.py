@@ -39,12 +39,13 @@ SIGNATURE_TABLES = (Task, TaskChange, ProgressUpdate, Deadline, Assignment, Targ
 
 def ledger_signature() -> tuple:
     """The task count and the newest id of each table that feeds the figures, in one query."""
+    # Table and column names from the models, quoted; no value is interpolated (bandit's B608).
     newest = ", ".join(
-        f"(SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
+        f"(SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "  # nosec B608
         f"FROM {connection.ops.quote_name(model._meta.db_table)})"
         for model in SIGNATURE_TABLES
     )
-    count = f"(SELECT COUNT(*) FROM {connection.ops.quote_name(Task._meta.db_table)})"
+    count = f"(SELECT COUNT(*) FROM {connection.ops.quote_name(Task._meta.db_table)})"  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {count}, {newest}")  # noqa: S608 - table names from the models
         return tuple(cursor.fetchone())

@@ -143,7 +143,8 @@ def _add_tasks(pairs: list[tuple[int, int]]) -> None:
     table = connection.ops.quote_name(through._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (reminder_id, task_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+            # The table is the model's, quoted; the ids are parameters.
+            f"INSERT INTO {table} (reminder_id, task_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])",  # nosec B608
             [[r for r, _t in pairs], [t for _r, t in pairs]],
         )
 
