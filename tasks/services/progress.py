@@ -39,8 +39,53 @@ REPORTABLE_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatu
 MAX_FILES = 20
 
 
+def check_status(status: str) -> None:
+    """Refuse a status a progress report may not set."""
+    if status not in REPORTABLE_STATUSES:
+        if status in (TaskStatus.COMPLETED, TaskStatus.PENDING_VERIFICATION):
+            raise ValidationError(
+                _("Completion is requested with “request completion” and confirmed by the reform office."),
+                code="status",
+            )
+        raise ValidationError(_("Unknown status “%(status)s”.") % {"status": status}, code="status")
+
+
+def refuse_completed(current: Task) -> None:
+    """A task verified as completed takes no more reports (checked on the locked row)."""
+    if current.status == TaskStatus.COMPLETED:
+        raise ValidationError(
+            _("This task has been verified as completed; ask the reform office to reopen it."),
+            code="completed",
+        )
+
+
+def reporting_department_id(user) -> int | None:
+    """The department a report is recorded for: the liaison's; none for office staff."""
+    return user.department_id if user.is_liaison else None
+
+
+def progress_changes(
+    current: Task, *, status: str, percent: int, actuals: dict[str, list], evidence_names: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The TaskChange `changes` of a report on the task as it was (`actuals`: target id -> [before, after])."""
+    changes: dict[str, Any] = {}
+    if current.status != status:
+        changes["status"] = [current.status, status]
+    if current.progress != percent:
+        changes["progress"] = [current.progress, percent]
+    if actuals:
+        changes["targets.latest_actual"] = actuals
+    if evidence_names:
+        changes["evidence"] = [None, list(evidence_names)]
+    return changes
+
+
 def _check_readings(task: Task, readings: Mapping[Any, Any]) -> dict[Target, Decimal]:
-    targets = {t.pk: t for t in Target.objects.filter(task_id=task.pk)}
+    return clean_readings({t.pk: t for t in Target.objects.filter(task_id=task.pk)}, readings)
+
+
+def clean_readings(targets: Mapping[int, Target], readings: Mapping[Any, Any]) -> dict[Target, Decimal]:
+    """Reported values by target, each a target of the task (`targets`: its targets by id)."""
     clean = {}
     for key, raw in readings.items():
         try:
@@ -76,10 +121,9 @@ def _store_report(
     report=None,
 ) -> ProgressUpdate:
     """The writes of one report; the caller's transaction makes them all-or-nothing."""
-    department_id = user.department_id if user.is_liaison else None
     update = ProgressUpdate.objects.create(
         task=current,
-        department_id=department_id,
+        department_id=reporting_department_id(user),
         author=user,
         status=status,
         percent=percent,
@@ -109,15 +153,13 @@ def _store_report(
         stored.append(evidence)
         evidence.save()
 
-    changes: dict[str, Any] = {}
-    if current.status != status:
-        changes["status"] = [current.status, status]
-    if current.progress != percent:
-        changes["progress"] = [current.progress, percent]
-    if actuals:
-        changes["targets.latest_actual"] = actuals
-    if files:
-        changes["evidence"] = [None, [checked.safe_name for _upload, checked in files]]
+    changes = progress_changes(
+        current,
+        status=status,
+        percent=percent,
+        actuals=actuals,
+        evidence_names=[checked.safe_name for _upload, checked in files],
+    )
     bump_version(current, status=status, progress=percent)
     TaskChange.objects.create(
         task=current, actor=user, action=TaskChange.Action.PROGRESS, changes=changes, note=narrative
@@ -134,11 +176,7 @@ def _report(
     try:
         with transaction.atomic():
             current = lock_task(task, None)
-            if current.status == TaskStatus.COMPLETED:
-                raise ValidationError(
-                    _("This task has been verified as completed; ask the reform office to reopen it."),
-                    code="completed",
-                )
+            refuse_completed(current)
             update = _store_report(
                 current,
                 user,
@@ -178,13 +216,7 @@ def record_progress(
     sets the task's status and progress, bumps its version and records a TaskChange — or nothing.
     """
     require_reporter(user, task)
-    if status not in REPORTABLE_STATUSES:
-        if status in (TaskStatus.COMPLETED, TaskStatus.PENDING_VERIFICATION):
-            raise ValidationError(
-                _("Completion is requested with “request completion” and confirmed by the reform office."),
-                code="status",
-            )
-        raise ValidationError(_("Unknown status “%(status)s”.") % {"status": status}, code="status")
+    check_status(status)
     percent = check_percent(percent)
     return _report(
         task,

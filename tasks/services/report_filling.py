@@ -1,8 +1,9 @@
 """Filling in a department report: online (a form per task) or by uploading the filled workbook.
 
 Both come down to entries (task, status, percent, narrative, actual per target) that are checked
-all together first; only when there is no error are they applied, every entry through
-`record_progress` (linked to the report) in one transaction, so one bad row records nothing.
+all together first; only when there is no error are they applied, all through
+`record_progress_batch` (what `record_progress` does, linked to the report, in a few queries per
+chunk of rows) in one transaction, so one bad row records nothing.
 Errors are (row, column, message): the sheet's row number and column header for an upload, the
 task's label and the field for the online form.
 
@@ -20,7 +21,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -32,7 +32,8 @@ from tasks.reports import department as layout
 from tasks.services.department_reports import department_tasks, reports_visible_to
 from tasks.services.editing import MAX_DIGITS_VALUE
 from tasks.services.permissions import NotPermitted
-from tasks.services.progress import REPORTABLE_STATUSES, record_progress
+from tasks.services.progress import REPORTABLE_STATUSES
+from tasks.services.progress_batch import BatchErrors, ProgressItem, record_progress_batch
 
 __all__ = [
     "FillError",
@@ -254,31 +255,31 @@ def check_entry(
 
 
 def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
-    """Record every entry through record_progress in one transaction, or nothing; how many.
+    """Record every entry, as record_progress would one by one, in one transaction, or nothing; how many.
 
-    A refusal of record_progress (a task completed meanwhile) is reported at its row, and every
-    entry already written is rolled back with the rest.
+    The entries go through `record_progress_batch` (a constant number of queries per chunk of rows).
+    A refusal (a task completed meanwhile) is reported at its row, and nothing is recorded.
     """
     tasks = Task.objects.in_bulk([entry.task_id for entry in entries])
-    errors: list[FillError] = []
-    with transaction.atomic():
-        for entry in entries:
-            try:
-                record_progress(
-                    tasks[entry.task_id],
-                    user,
-                    status=entry.status,
-                    percent=entry.percent,
-                    narrative=entry.narrative,
-                    readings=entry.readings,
-                    report=report,
+    try:
+        record_progress_batch(
+            user,
+            [
+                ProgressItem(
+                    tasks[entry.task_id], entry.status, entry.percent, entry.narrative, entry.readings
                 )
-            except ValidationError as error:
-                errors.extend(FillError(entry.row, _("Task"), str(message)) for message in error.messages)
-        if errors:
-            transaction.set_rollback(True)
-    if errors:
-        raise FillErrors(errors)
+                for entry in entries
+            ],
+            report=report,
+        )
+    except BatchErrors as refused:
+        raise FillErrors(
+            [
+                FillError(entries[index].row, _("Task"), str(message))
+                for index, messages in refused.item_errors
+                for message in messages
+            ]
+        ) from None
     return len(entries)
 
 
