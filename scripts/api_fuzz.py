@@ -15,10 +15,11 @@
    a bounded number of examples per operation keep the run deterministic and within minutes.
    Random ids would only ever meet 404s, so before the runs a liaison reports progress with an evidence
    file, requests completion of a task its department leads (one for the office to verify or return)
-   and an extension of a dated task (one to decide), and the office uploads a document (an import draft
-   to review), and each role's run gets a
+   and an extension of a dated task (one to decide), requests two of its department's reports (one
+   left built, to fill in and submit; one submitted, for the office to approve or return), and the
+   office uploads a document (an import draft to review), and each role's run gets a
    schemathesis config whose dictionaries hold the ids that role sees (tasks, documents, assignments,
-   deadlines, targets, regions, departments, imports, evidence, extension requests) and the task
+   deadlines, targets, regions, departments, imports, evidence, extension requests, reports) and the task
    versions for If-Match:
    the fuzzer draws path ids, filters and edited rows from them most of the time.
 4. Per role: the test cases generated, the failures and the time. Exits 1 on any failure or error; the
@@ -278,6 +279,9 @@ SEED_DOCUMENT = ROOT / "fixtures" / "seeds" / "001_7a68ed7b43eddbc1.txt"
 # How often the fuzzer takes an id from the dictionaries rather than generating one.
 KNOWN_ID_PROBABILITY = 0.8
 MAX_IDS = 40
+# The department reports the liaison requests: the first stays built, the second is submitted.
+SEED_PERIODS = ["2026-09", "2026-08"]
+REPORT_BUILD_SECONDS = 60
 
 
 class Client:
@@ -300,6 +304,16 @@ class Client:
         if response.status_code >= 400:
             raise RuntimeError(f"POST {path}: {response.status_code} {response.text[:500]}")
         return response.json()
+
+    def built(self, report: dict) -> dict:
+        """The report once its build has ended (the job runs in-process here, but poll anyway)."""
+        deadline = time.monotonic() + REPORT_BUILD_SECONDS
+        while report["status"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            report = self.get(f"/api/v1/reports/{report['id']}/")
+        if report["status"] != "done":
+            raise RuntimeError(f"report {report['id']}: {report['status']} {report['error']}")
+        return report
 
     def ids(self, path: str, **params: Any) -> list[int]:
         rows = self.get(path, page_size=MAX_IDS, **params)["results"]
@@ -334,6 +348,15 @@ def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
                 json={"requested_due_on": "2099-12-31", "reason": "api fuzz: seeded request"},
             )
             seeded["extensions"] = [extension["id"]]
+        reports = [
+            liaison.built(
+                liaison.post(
+                    "/api/v1/reports/", json={"kind": "department", "department": department, "period": p}
+                )
+            )
+            for p in SEED_PERIODS
+        ]
+        liaison.post(f"/api/v1/reports/{reports[-1]['id']}/submit/")
     if "office" in tokens:
         office = Client(server.base, tokens["office"])
         region = office.get("/api/v1/me/")["region"]["id"]
@@ -372,6 +395,8 @@ def known_values(server: Server, token: str, seeded: dict[str, list]) -> dict[st
         "imports": client.ids("/api/v1/document-imports/") if role == "office" else seeded.get("imports", []),
         "revisions": seeded.get("revisions", []),
         "extensions": seeded.get("extensions", []),
+        "reports": client.ids("/api/v1/reports/"),
+        "periods": SEED_PERIODS,
     }
     return {name: items for name, items in values.items() if items}
 
@@ -393,6 +418,9 @@ OPERATION_BINDINGS = {
     r"^document_imports_review_create$": {"path.id": "imports", "body.fields.revision": "revisions"},
     r"^evidence_download_retrieve$": {"path.id": "evidence"},
     r"^extensions_decision_create$": {"path.id": "extensions"},
+    r"^reports_(retrieve|download_retrieve|upload_create|submit_create|approve_create|return_create)$": {
+        "path.id": "reports"
+    },
 }
 GLOBAL_BINDINGS = {
     "query.task": "tasks",
@@ -406,6 +434,9 @@ GLOBAL_BINDINGS = {
     "body.deadlines[*].id": "deadlines",
     "body.targets[*].id": "targets",
     "body.deadline": "deadlines",
+    "body.department": "departments",
+    "query.period": "periods",
+    "body.period": "periods",
 }
 
 

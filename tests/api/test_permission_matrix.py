@@ -4,12 +4,14 @@ refusal, that nothing changed.
 Personas (tests/conftest.py): office staff of 郑州市, the liaison of the department leading the task
 (医保局), a liaison of another department (卫健委, not on the task), a leader of 郑州市, and the
 anonymous. In scope is own_task and what hangs off it (郑州市); out of scope is foreign_task (长沙市),
-and for imports one uploaded by 长沙市's office. Regions and departments are reference data that every
+for imports one uploaded by 长沙市's office, and for reports 长沙市医疗保障局's (built on first use).
+Regions and departments are reference data that every
 signed-in user reads, so their "out of scope" object (长沙市's) answers 200 too.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from tasks.models import (
@@ -29,14 +32,16 @@ from tasks.models import (
     PolicyDocument,
     ProgressUpdate,
     Reminder,
+    Report,
     Target,
     Task,
     TaskChange,
     TaskStatus,
 )
 from tasks.services import draft_revision, start_import
+from tasks.services.department_reports import build_report
 from tests.api.conftest import later, token_client
-from tests.factories import PASSWORD, ExtensionRequestFactory
+from tests.factories import PASSWORD, ExtensionRequestFactory, ReportFactory
 from tests.test_importing import SMALL
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +57,15 @@ class World:
     regions: dict[str, Any]
     departments: dict[str, Any]
     users: dict[str, Any]
+    reports: dict[str, Report] = field(default_factory=dict)
+
+    def report(self, scope: str) -> Report:
+        """The department's built report for 2026-10 (built on first use: most cases need none)."""
+        if scope not in self.reports:
+            report = ReportFactory(department=self.departments[scope], period="2026-10")
+            assert build_report(report.pk) == Report.Status.DONE
+            self.reports[scope] = report
+        return Report.objects.get(pk=self.reports[scope].pk)
 
     def task(self, scope: str) -> Task:
         return Task.objects.get(pk=self.tasks[scope].pk)
@@ -120,6 +134,11 @@ def snapshot() -> dict[str, Any]:
         "reminders": Reminder.objects.count(),
         "imports": list(DocumentImport.objects.order_by("pk").values_list("pk", "status", "draft", "file")),
         "documents": list(PolicyDocument.objects.order_by("pk").values_list("pk", "title")),
+        "reports": list(
+            Report.objects.order_by("pk").values_list(
+                "pk", "status", "progress", "file", "submitted_by", "reviewed_by", "review_comment"
+            )
+        ),
         "tokens": sorted(Token.objects.values_list("key", flat=True)),
         "files": sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()),
     }
@@ -195,6 +214,36 @@ def extension_pending(world: World, scope: str) -> None:
         department=assignment.department,
         requested_due_on=later(120),
     )
+
+
+# Report workbooks: filled in by the department's liaison or office staff, handed in by the liaison,
+# reviewed by office staff. A department outside the user's scope is a bad choice in a request: 400.
+FILL_REPORT = {**READ_TASK, "leader": (403, 404)}
+SUBMIT_REPORT = {**READ_TASK, "office": (403, 404), "leader": (403, 404)}
+REQUEST_REPORT = {
+    "office": (202, 400),
+    "liaison": (202, 400),
+    "other_liaison": (400, 400),
+    "leader": (403, 400),
+    "anonymous": (401, 401),
+}
+REQUEST_LEDGER = {**everyone(403), "office": (202, 202), "leader": (202, 202)}
+
+
+def report_submitted(world: World, scope: str) -> None:
+    Report.objects.filter(pk=world.report(scope).pk).update(status=Report.Status.SUBMITTED)
+
+
+def filled_report(world: World, scope: str, user) -> dict[str, Any]:
+    """The report's workbook with its first task row filled in."""
+    report = world.report(scope)
+    with report.file.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
+    sheet = workbook.worksheets[0]
+    sheet["N4"], sheet["O4"], sheet["P4"] = "in_progress", 30, "已召开推进会。"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return {"file": SimpleUploadedFile("filled.xlsx", buffer.getvalue())}
 
 
 def full_task(world: World, scope: str, user) -> dict[str, Any]:
@@ -335,6 +384,48 @@ CASES = [
     Case("target list", "get", lambda w, s: f"{API}/targets/", everyone(200), scoped=False),
     Case("target", "get", lambda w, s: f"{API}/targets/{w.part(Target, s).pk}/", READ_TASK),
     Case("dashboard", "get", lambda w, s: f"{API}/dashboard/", DASHBOARD, scoped=False),
+    Case("report list", "get", lambda w, s: f"{API}/reports/", everyone(200), scoped=False),
+    Case("report", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/", READ_TASK),
+    Case(
+        "report request",
+        "post",
+        lambda w, s: f"{API}/reports/",
+        REQUEST_REPORT,
+        body=lambda w, s, u: {"kind": "department", "department": w.departments[s].pk, "period": "2026-04"},
+    ),
+    Case(
+        "ledger request",
+        "post",
+        lambda w, s: f"{API}/reports/",
+        REQUEST_LEDGER,
+        body=lambda w, s, u: {"kind": "ledger", "period": "2026-04"},
+        scoped=False,
+    ),
+    Case("report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", READ_TASK),
+    Case(
+        "report upload",
+        "post",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/upload/",
+        FILL_REPORT,
+        body=filled_report,
+        format="multipart",
+    ),
+    Case("report submit", "post", lambda w, s: f"{API}/reports/{w.report(s).pk}/submit/", SUBMIT_REPORT),
+    Case(
+        "report approve",
+        "post",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/approve/",
+        EDIT_TASK,
+        prepare=report_submitted,
+    ),
+    Case(
+        "report return",
+        "post",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/return/",
+        EDIT_TASK,
+        body=lambda w, s, u: {"reason": "进展过于简略。"},
+        prepare=report_submitted,
+    ),
     Case("import list", "get", lambda w, s: f"{API}/document-imports/", importing(200), scoped=False),
     # Out of scope for an upload: a region outside the office's own.
     Case(

@@ -18,6 +18,7 @@ from tests.factories import (
     ExtensionRequestFactory,
     PolicyDocumentFactory,
     ProgressUpdateFactory,
+    ReportFactory,
     TargetFactory,
     TargetReadingFactory,
     TaskFactory,
@@ -41,7 +42,16 @@ def ledger(zhengzhou_document, zhengzhou, insurance_bureau, health_commission, o
             DeadlineFactory.create_batch(2, task=task)
             TargetFactory.create_batch(2, task=task)
             PolicyDocumentFactory(region=zhengzhou)
-            DepartmentAliasFactory.create_batch(2, department=DepartmentFactory(region=zhengzhou))
+            department = DepartmentFactory(region=zhengzhou)
+            DepartmentAliasFactory.create_batch(2, department=department)
+            ReportFactory(
+                department=department,
+                period="2026-10",
+                requested_by=office,
+                submitted_by=office,
+                reviewed_by=office,
+                file="reports/2026-10/department.xlsx",
+            )
             CountyFactory(parent=zhengzhou)
             DocumentImportFactory(region=zhengzhou, created_by=office)
             update = ProgressUpdateFactory(task=own_task, department=insurance_bureau)
@@ -75,6 +85,8 @@ def count(client, url: str) -> tuple[int, int]:
         "/api/v1/deadlines/",
         "/api/v1/targets/",
         "/api/v1/document-imports/",
+        "/api/v1/reports/",
+        "/api/v1/reports/?period=2026-10&kind=department&status=queued",
         "/api/v1/tasks/{own_task}/progress/",
         "/api/v1/tasks/{own_task}/extensions/",
         "/api/v1/tasks/{own_task}/",

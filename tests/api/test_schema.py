@@ -43,7 +43,7 @@ def test_every_operation_documents_its_error_statuses():
         where = f"{method.upper()} {path}"
         assert {"405", "429", "500"} <= statuses, where
         assert operation["responses"]["405"]["headers"]["Allow"], where
-        if path != "/api/v1/evidence/{id}/download/":  # served whatever the Accept header says
+        if not path.endswith("/download/"):  # files are served whatever the Accept header says
             assert "406" in statuses, where
         if (path, method) != ("/api/v1/auth/token/", "post"):
             assert "401" in statuses, where
@@ -66,6 +66,11 @@ WORKFLOW_STATUSES = {
     ("/api/v1/tasks/{id}/extensions/", "get"): {200, 400, 404},
     ("/api/v1/tasks/{id}/extensions/", "post"): {201, 400, 403, 404, 415},
     ("/api/v1/extensions/{id}/decision/", "post"): {200, 400, 403, 404, 415},
+    ("/api/v1/reports/", "post"): {202, 400, 403, 415},
+    ("/api/v1/reports/{id}/upload/", "post"): {200, 400, 403, 404, 409, 413, 415},
+    ("/api/v1/reports/{id}/submit/", "post"): {200, 403, 404, 409},
+    ("/api/v1/reports/{id}/approve/", "post"): {200, 403, 404, 409},
+    ("/api/v1/reports/{id}/return/", "post"): {200, 400, 403, 404, 409, 415},
 }
 
 
@@ -74,10 +79,28 @@ def test_the_workflow_endpoints_document_exactly_what_they_answer(path, method):
     operation = openapi()["paths"][path][method]
     expected = WORKFLOW_STATUSES[path, method] | {401, 405, 406, 429, 500}
     assert set(operation["responses"]) == {str(status) for status in expected}
-    if path.endswith(("/verify/", "/return/")):
+    if path.startswith("/api/v1/tasks/") and path.endswith(("/verify/", "/return/")):
         assert any(p["name"] == "If-Match" and p["required"] for p in operation["parameters"])
     if path.endswith("/completion-request/"):
         assert set(operation["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+
+
+def test_a_report_download_is_a_workbook_or_a_conflict_before_it_is_built():
+    responses = openapi()["paths"]["/api/v1/reports/{id}/download/"]["get"]["responses"]
+    assert set(responses) == {"200", "401", "404", "405", "409", "429", "500"}
+    assert list(responses["200"]["content"]) == [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ]
+    assert responses["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_a_refused_report_upload_lists_its_errors_by_row_and_column():
+    upload = openapi()["paths"]["/api/v1/reports/{id}/upload/"]["post"]["responses"]
+    shape = openapi()["components"]["schemas"]["ReportUploadError"]
+    assert upload["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/ReportUploadError")
+    assert {ref["$ref"].rsplit("/", 1)[1] for ref in shape["oneOf"]} == {"RowErrors", "ValidationError"}
+    row_error = openapi()["components"]["schemas"]["RowError"]
+    assert set(row_error["properties"]) == {"row", "column", "message"}
 
 
 def test_error_bodies_are_documented_with_their_shape():
