@@ -115,8 +115,9 @@ class TestLateDepartments:
             "sent",
         )
         assert [m.to for m in mail.outbox] == [["zz_health@example.com"]]
-        assert mail.outbox[0].subject == "Your department's progress report is overdue"
-        assert "was due on 2026-11-06" in mail.outbox[0].body
+        # In Chinese, the portal's language for every recipient.
+        assert mail.outbox[0].subject == "贵部门的工作进展报表已逾期"
+        assert "应于 2026-11-06 前报送" in mail.outbox[0].body
 
     def test_no_reminders_on_a_day_off(self, late_cast):
         assert remind_job.delay("2026-11-08").get()["workday"] is False  # a Sunday

@@ -367,7 +367,8 @@ def test_a_requested_ledger_is_built_after_commit_and_stored(
     assert report.requested_by == office
     assert report.file.name == f"reports/{PERIOD}/ledger-410100-{PERIOD}.xlsx"
     with report.file.open("rb") as stored:
-        assert openpyxl.load_workbook(stored).sheetnames == ["Ledger", "Ranking"]
+        # The job builds in the portal's language.
+        assert openpyxl.load_workbook(stored).sheetnames == ["台账", "通报"]
 
 
 def test_a_failed_build_is_recorded_and_leaves_no_file(zhengzhou, office, insurance_task, monkeypatch):

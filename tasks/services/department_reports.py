@@ -22,7 +22,6 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from functools import partial
 from itertools import islice
 
 from django.core.files import File
@@ -37,6 +36,7 @@ from tasks.filtersets import DOCUMENT_ORDER
 from tasks.models import Assignment, Deadline, ProgressUpdate, Report, Target, Task, TaskStatus
 from tasks.models.jobs import report_path
 from tasks.models.ledger import CLOSED_STATUSES
+from tasks.queueing import queue_after_commit
 from tasks.reports.department import DepartmentRow, TargetCell, build_department_workbook, identifier_for
 from tasks.services.permissions import NotPermitted
 from tasks.services.progress import REPORTABLE_STATUSES
@@ -366,7 +366,7 @@ def request_department_report(department: Department, period: str, user) -> Repo
     with transaction.atomic():
         report, build = queue_report(department, period, requested_by=user)
         if build:
-            transaction.on_commit(partial(build_report_job.delay, report.pk))
+            queue_after_commit(build_report_job, report.pk)
     return report
 
 
@@ -461,7 +461,7 @@ def build_monthly_reports(today: datetime.date) -> dict:
             # Another run inserted some of them since our read: create the rest one by one.
             created = [report for report in new if _create_one(report)]
         for report in created:
-            transaction.on_commit(partial(build_report_job.delay, report.pk))
+            queue_after_commit(build_report_job, report.pk)
     return {"today": today.isoformat(), "build_day": True, "period": period, "queued": len(created)}
 
 

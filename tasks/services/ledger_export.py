@@ -1,11 +1,11 @@
 """The office's ledger (台账) and department ranking (通报) of a region: the query side and its build.
 
 The tasks of a region are its TaskScope: what its office staff and leaders see (`visible_to`). Rows
-come `chunk_size` tasks at a time in six queries per chunk whatever its size (the tasks through a
-server-side cursor; assignments with department names, deadlines, the latest progress update, the
-evidence counts and the targets of the chunk's tasks), and the ranking in two aggregate queries (the
-departments' figures, the period's department reports), so a province's ledger costs a few dozen
-queries and flat memory. Figures are defined in tasks/reports/ledger.py (`ranking_notes`).
+come `chunk_size` tasks at a time from one server-side cursor over the tasks, and each chunk costs
+five more queries whatever its size (assignments with department names, deadlines, the latest
+progress update, the evidence counts and the targets of the chunk's tasks); the ranking takes two
+aggregate queries (the departments' figures, the period's department reports). A province's ledger
+costs about a hundred queries and flat memory. Figures are defined in tasks/reports/ledger.py (`ranking_notes`).
 
 A build is tracked by a `Report` row (kind ledger, one per region and period): `request_ledger`
 queues it, the `tasks.build_ledger` job runs `build_ledger`.
@@ -21,7 +21,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import IO
@@ -50,6 +49,7 @@ from tasks.models import (
 )
 from tasks.models.jobs import report_path
 from tasks.models.ledger import CLOSED_STATUSES
+from tasks.queueing import queue_after_commit
 from tasks.reports.ledger import (
     DepartmentFigures,
     LedgerRow,
@@ -63,7 +63,7 @@ from tasks.services.report_periods import due_date, parse_period, previous_perio
 logger = logging.getLogger(__name__)
 
 LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
-# Tasks per chunk: each chunk costs the same six queries, and only one chunk is held at a time.
+# Tasks per chunk: each chunk costs the same five queries, and only one chunk is held at a time.
 CHUNK_SIZE = 2000
 # Department reports counted as handed in; a returned one must be handed in again.
 SUBMITTED_STATUSES = (Report.Status.SUBMITTED, Report.Status.APPROVED)
@@ -128,7 +128,7 @@ def iter_ledger_rows(
     chunk_size: int = CHUNK_SIZE,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[LedgerRow]:
-    """Ledger rows of `tasks` in document order, six queries per `chunk_size` tasks.
+    """Ledger rows of `tasks` in document order: one cursor, and five queries per `chunk_size` tasks.
 
     `on_chunk(n)` is called after the n rows of each chunk have been consumed.
     """
@@ -384,7 +384,7 @@ def request_ledger(region: Region, user, period: str) -> Report:
             report.error = ""
             report.requested_by = user
             report.save(update_fields=["status", "progress", "error", "requested_by"])
-        transaction.on_commit(partial(build_ledger_job.delay, report.pk))
+        queue_after_commit(build_ledger_job, report.pk)
     return report
 
 

@@ -13,18 +13,20 @@ reminder takes: claimed in the transaction, emailed by `tasks.jobs.deliver_remin
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reform.workdays import is_workday
 from regions.models import Department, Region
 from tasks.models import Reminder, Report
+from tasks.queueing import queue_after_commit
 from tasks.services import reminders
 from tasks.services.department_reports import departments_with_tasks, reports_visible_to, require_reviewer
 from tasks.services.permissions import NotPermitted
@@ -113,6 +115,15 @@ def late_departments(region: Region | None, period: str, today: datetime.date) -
     )
 
 
+def _late_message(department: str, period: str, due: datetime.date) -> str:
+    # Stored with the reminder, so in the portal's language whatever the job's thread has active.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The progress report of %(department)s for %(period)s was due on %(due)s and has not "
+            "been submitted. Fill it in and submit it on the reports page."
+        ) % {"department": department, "period": period, "due": f"{due:%Y-%m-%d}"}
+
+
 def remind_late_reports(today: datetime.date) -> dict:
     """On a working day, remind the liaisons of departments late with last month's report, once a day.
 
@@ -143,11 +154,7 @@ def remind_late_reports(today: datetime.date) -> dict:
                 recipient=user,
                 kind=Reminder.Kind.REPORT,
                 sent_on=today,
-                message=_(
-                    "The progress report of %(department)s for %(period)s was due on %(due)s and has not "
-                    "been submitted. Fill it in and submit it on the reports page."
-                )
-                % {"department": user.department.name, "period": period, "due": f"{due:%Y-%m-%d}"},
+                message=_late_message(user.department.name, period, due),
             )
             for user in recipients
             if user.pk not in already
@@ -159,5 +166,5 @@ def remind_late_reports(today: datetime.date) -> dict:
             # Someone claimed one of them since our read: claim them one by one.
             claimed = [reminder for reminder in candidates if reminders.claim_one(reminder)]
         for reminder in claimed:
-            transaction.on_commit(partial(deliver_reminder.delay, reminder.pk))
+            queue_after_commit(deliver_reminder, reminder.pk)
     return {"today": today.isoformat(), "workday": True, "period": period, "claimed": len(claimed)}
