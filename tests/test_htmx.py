@@ -248,7 +248,8 @@ class TestEveryPage:
 
         assert (
             '<meta name="htmx-config" content=\''
-            '{"includeIndicatorStyles": false, "allowEval": false, "historyCacheSize": 0}\'>'
+            '{"includeIndicatorStyles": false, "allowEval": false, "historyCacheSize": 0, '
+            '"attributesToSettle": ["class", "width", "height"]}\'>'
         ) in html
         # History restores swap <main>, so the scripts at the end of <body> never run twice.
         assert "<main" in html
