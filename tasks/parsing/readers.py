@@ -390,7 +390,9 @@ def read(data: bytes, filename: str, max_bytes: int) -> RawDocument:
     if kind in ("docx", "xlsx"):
         _check_zip_expansion(data)
     if kind == "text" and MARKUP.search(data[:4096]):
-        raise ParseError("文件内容是网页或脚本（HTML、SVG 或 XML），不是政策文件，请上传 .txt、.docx、.pdf 或 .xlsx 文件。")
+        raise ParseError(
+            "文件内容是网页或脚本（HTML、SVG 或 XML），不是政策文件，请上传 .txt、.docx、.pdf 或 .xlsx 文件。"
+        )
     if kind in ("pdf", "docx", "xlsx"):
         reader = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx}[kind]
         raw = reader(data)
