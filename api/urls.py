@@ -1,8 +1,11 @@
 """/api/v1/: the REST API. Anything else under the prefix is a JSON 404, never an HTML page."""
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -22,6 +25,16 @@ from api.views.reports import ReportViewSet
 from api.views.tasks import TaskViewSet
 
 app_name = "api"
+
+
+def docs_csp(view):
+    """The site's policy, plus what Swagger UI and ReDoc need: they set styles inline (elements and
+    attributes, from their own scripts) and ReDoc runs its search in a blob: worker. Scripts stay 'self'
+    (the split Swagger view serves its initialiser as a file)."""
+    policy = {key: list(value) for key, value in settings.SECURE_CSP.items()}
+    policy["style-src"] = [CSP.SELF, CSP.UNSAFE_INLINE]
+    policy["worker-src"] = [CSP.SELF, "blob:"]
+    return csp_override(policy)(view)
 
 
 class IdRouter(SimpleRouter):
@@ -73,10 +86,10 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", EvidenceDownloadView.as_view(), name="evidence-download"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path(
         "docs/redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        docs_csp(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
         name="redoc",
     ),
     # [\s\S], not ".": a path with a newline (%0A) is not found here too, not by the site's HTML 404.

@@ -129,7 +129,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             409: OpenApiResponse(
                 ErrorSerializer,
                 description="No workbook yet: the report is queued, being built, or its build failed "
-                "(`detail` names its status)."
+                "(`detail` names its status).",
             ),
         },
     )
