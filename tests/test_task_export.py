@@ -250,3 +250,109 @@ def test_rows_into_a_workbook(office, ledger):
     assert sheet["F4"].value == "全面推进DRG/DIP支付方式改革。"
     assert sheet["J4"].value.date() == datetime.date(2026, 5, 31)
     assert sheet["L4"].value == pytest.approx(0.6)
+
+
+# Formatting, cell by cell (the builder reuses one cell per column, so each row must be self-contained)
+
+
+def test_numbers_dates_and_percentages_are_typed_and_formatted():
+    sheet = build([row(), row(due_on=None)])
+    assert sheet["A4"].data_type == "n"
+    assert sheet["A5"].value == 2
+    assert sheet["J4"].data_type == "d"
+    assert sheet["L4"].data_type == "n"
+    assert sheet["F4"].data_type == "s"
+    # An empty due date is still a framed date cell, ready for a date to be typed in.
+    assert sheet["J5"].value is None
+    assert sheet["J5"].number_format == "yyyy-mm-dd"
+    assert sheet["J5"].border.left.style == "thin"
+
+
+def test_body_cells_are_framed_and_aligned():
+    sheet = build([row()])
+    for coordinate in ("A4", "F4", "J4", "L4", "M4", "N4"):
+        assert sheet[coordinate].border.left.style == "thin"
+        assert sheet[coordinate].border.bottom.style == "thin"
+        assert sheet[coordinate].alignment.vertical == "top"
+    assert sheet["A4"].alignment.horizontal == "center"
+    assert sheet["L4"].alignment.horizontal == "center"
+    assert not sheet["F4"].fill.fgColor.rgb.endswith(("FFC7CE", "FFEB9C", "C6EFCE", "D9D9D9"))
+
+
+def test_title_info_and_header_rows_are_styled_and_merged():
+    sheet = build([row()])
+    assert sheet["A1"].font.b
+    assert sheet["A1"].font.sz == 14
+    assert sheet.row_dimensions[1].height == 28
+    assert sheet["A2"].alignment.horizontal == "right"
+    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:N1", "A2:N2"}
+    for cell in sheet[HEADER_ROW]:
+        assert cell.font.b
+        assert cell.fill.fgColor.rgb.endswith("DDEBF7")
+        assert cell.alignment.wrap_text
+    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape"
+
+
+def test_every_column_has_its_width():
+    sheet = build([row()])
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMN"}
+    assert widths == {
+        "A": 6, "B": 28, "C": 18, "D": 9, "E": 18, "F": 50, "G": 20,
+        "H": 20, "I": 18, "J": 12, "K": 10, "L": 8, "M": 18, "N": 40,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("light", "colour"), [("red", "FFC7CE"), ("yellow", "FFEB9C"), ("green", "C6EFCE"), ("grey", "D9D9D9")]
+)
+def test_each_light_has_its_fill_and_only_on_its_row(light, colour):
+    sheet = build([row(light=light), row(light="unknown"), row(light=light)])
+    assert sheet["M4"].fill.fgColor.rgb.endswith(colour)
+    assert sheet["M4"].alignment.wrap_text
+    assert sheet["M4"].border.left.style == "thin"
+    assert sheet["M5"].fill.fill_type is None
+    assert sheet["M6"].fill.fgColor.rgb.endswith(colour)
+    # The fill is the light cell's alone.
+    assert sheet["N4"].fill.fill_type is None
+
+
+def test_every_text_column_keeps_a_formula_as_text():
+    dangerous = "=cmd|'/C calc'!A0"
+    fields = (
+        "document_title",
+        "doc_number",
+        "label",
+        "section",
+        "text",
+        "time_limit",
+        "status",
+        "latest_progress",
+    )
+    sheet = build(
+        [
+            row(
+                **dict.fromkeys(fields, dangerous),
+                lead_departments=(dangerous,),
+                cooperating_departments=(dangerous, "郑州市财政局"),
+                light="red",
+                light_text=dangerous,
+            ),
+            row(),
+        ]
+    )
+    for letter in "BCDEFGHIKMN":
+        cell = sheet[f"{letter}4"]
+        assert cell.data_type == "s", letter
+        assert cell.value.startswith("=cmd"), letter
+        assert cell.quotePrefix, letter
+        # The next row's ordinary text is not quoted.
+        assert not sheet[f"{letter}5"].quotePrefix, letter
+    assert sheet["H4"].value == f"{dangerous}、郑州市财政局"
+    # A quoted light cell keeps its colour.
+    assert sheet["M4"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_text_longer_than_excel_accepts_is_cut():
+    sheet = build([row(text="改" * 40000)])
+    assert len(sheet["F4"].value) == 32767

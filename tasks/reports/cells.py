@@ -126,6 +126,8 @@ class StyledRows:
         self._styles = [self.style(style) for _kind, style in columns]
         self._quoted = [self.style(style, quote=True) for _kind, style in columns]
         self._row = [_ColumnCell(sheet) for _column in columns]
+        # Quoted variants of override styles, by the override's style index.
+        self._quoted_overrides: dict[int, tuple[StyleArray, int]] = {}
         # A private hook of openpyxl's write-only sheet (3.1, pinned in requirements.txt): how appended
         # rows become cells. Ours takes the cells as they are.
         sheet._values_to_row = _cells_to_row
@@ -141,7 +143,8 @@ class StyledRows:
         return array, self.sheet.parent._cell_styles.add(array)
 
     def append(self, values, styles: dict[int, tuple[StyleArray, int]] | None = None) -> None:
-        """One row, a value per column; `styles` overrides columns' styles by index."""
+        """One row, a value per column; `styles` overrides columns' styles by index (made by `style`;
+        on a text column the quote prefix is kept)."""
         row, kinds, plain = self._row, self._kinds, self._styles
         for index, value in enumerate(values):
             cell = row[index]
@@ -168,5 +171,18 @@ class StyledRows:
                 cell.value = value
         if styles:
             for index, style in styles.items():
-                row[index]._style, row[index].style_index = style
+                cell = row[index]
+                if kinds[index] == TEXT and cell._value.startswith(FORMULA_PREFIXES):
+                    style = self._quoted_override(style)
+                cell._style, cell.style_index = style
         self.sheet.append(row)
+
+    def _quoted_override(self, style: tuple[StyleArray, int]) -> tuple[StyleArray, int]:
+        """An override style with the quote prefix, for text a spreadsheet would read as a formula."""
+        quoted = self._quoted_overrides.get(style[1])
+        if quoted is None:
+            array = StyleArray(style[0])
+            array.quotePrefix = True
+            array = _SharedStyle(array)
+            quoted = self._quoted_overrides[style[1]] = (array, self.sheet.parent._cell_styles.add(array))
+        return quoted

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tasks.reports.cells import Cells, safe_text
+from tasks.reports.cells import DATE, NUMBER, TEXT, Cells, StyledRows, safe_text
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -31,6 +31,8 @@ FREEZE_AT = f"A{FIRST_DATA_ROW}"
 
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0%"
+# Zero-based index of the traffic-light column (filled in the light's colour).
+LIGHT_COLUMN = 12
 # Excel's own "good / neutral / bad" fills, which offices recognise.
 LIGHT_FILLS = {
     "red": "FFC7CE",
@@ -40,9 +42,11 @@ LIGHT_FILLS = {
 }
 
 
-@dataclass(frozen=True)
-class TaskRow:
-    """One task as the workbook shows it; every text already in the reader's language."""
+class TaskRow(NamedTuple):
+    """One task as the workbook shows it; every text already in the reader's language.
+
+    A NamedTuple rather than a dataclass: an export makes one per task, and tuples are cheap.
+    """
 
     document_title: str
     doc_number: str
@@ -93,7 +97,8 @@ def build_task_list_workbook(
     """The task list as an .xlsx file; `generated_at` is shown as given (pass local time).
 
     Written in openpyxl's write-only mode: rows stream to a temporary file as they come, so memory
-    stays flat however many there are. The count on row 2 comes before the rows, so pass `count`
+    stays flat however many there are; task rows go through cells.StyledRows (a reused cell per
+    column, typed, styles computed once). The count on row 2 comes before the rows, so pass `count`
     with an iterator (e.g. rows.iter_task_rows); a list is counted here.
     """
     if count is None:
@@ -111,6 +116,31 @@ def build_task_list_workbook(
     sheet.row_dimensions[TITLE_ROW].height = 28
     cells = Cells(sheet)
 
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrapped = {"alignment": Alignment(vertical="top", wrap_text=True), "border": border}
+    centred = {"alignment": Alignment(horizontal="center", vertical="top"), "border": border}
+    # Installs its row writer on the sheet: every row below, title and header too, is appended as cells.
+    writer = StyledRows(
+        sheet,
+        [
+            (NUMBER, centred),  # 序号
+            (TEXT, wrapped),  # document
+            (TEXT, wrapped),  # 文号
+            (TEXT, wrapped),  # label
+            (TEXT, wrapped),  # section
+            (TEXT, wrapped),  # text
+            (TEXT, wrapped),  # lead
+            (TEXT, wrapped),  # cooperating
+            (TEXT, wrapped),  # time limit
+            (DATE, {**centred, "number_format": DATE_FORMAT}),  # due date
+            (TEXT, wrapped),  # status
+            (NUMBER, {**centred, "number_format": PERCENT_FORMAT}),  # progress
+            (TEXT, wrapped),  # light (filled per row)
+            (TEXT, wrapped),  # latest progress
+        ],
+    )
+
     title_style = {
         "font": Font(size=14, bold=True),
         "alignment": Alignment(horizontal="center", vertical="center"),
@@ -126,8 +156,6 @@ def build_task_list_workbook(
     sheet.append([cells.value(info, {"alignment": Alignment(horizontal="right")})])
     sheet.merged_cells.add(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_style = {
         "font": Font(bold=True),
         "fill": PatternFill("solid", fgColor="DDEBF7"),
@@ -136,32 +164,32 @@ def build_task_list_workbook(
     }
     sheet.append([cells.value(header, header_style) for header, _width in columns])
 
-    wrapped = {"alignment": Alignment(vertical="top", wrap_text=True), "border": border}
-    centred = {"alignment": Alignment(horizontal="center", vertical="top"), "border": border}
-    due_style = {**centred, "number_format": DATE_FORMAT}
-    progress_style = {**centred, "number_format": PERCENT_FORMAT}
-    light_styles = {
-        key: {**wrapped, "fill": PatternFill("solid", fgColor=colour)} for key, colour in LIGHT_FILLS.items()
+    # The light column's style per colour, as an override of that column; an unknown colour keeps it plain.
+    lights = {
+        key: {LIGHT_COLUMN: writer.style({**wrapped, "fill": PatternFill("solid", fgColor=colour)})}
+        for key, colour in LIGHT_FILLS.items()
     }
+    append, join = writer.append, "、".join
     written = 0
     for number, row in enumerate(rows, start=1):
-        sheet.append(
-            [
-                cells.value(number, centred),
-                cells.text(row.document_title, wrapped),
-                cells.text(row.doc_number, wrapped),
-                cells.text(row.label, wrapped),
-                cells.text(row.section, wrapped),
-                cells.text(row.text, wrapped),
-                cells.text("、".join(row.lead_departments), wrapped),
-                cells.text("、".join(row.cooperating_departments), wrapped),
-                cells.text(row.time_limit, wrapped),
-                cells.value(row.due_on, due_style),
-                cells.text(row.status, wrapped),
-                cells.value(row.progress / 100, progress_style),
-                cells.text(row.light_text, light_styles.get(row.light, wrapped)),
-                cells.text(row.latest_progress, wrapped),
-            ]
+        append(
+            (
+                number,
+                row.document_title,
+                row.doc_number,
+                row.label,
+                row.section,
+                row.text,
+                join(row.lead_departments),
+                join(row.cooperating_departments),
+                row.time_limit,
+                row.due_on,
+                row.status,
+                row.progress / 100,
+                row.light_text,
+                row.latest_progress,
+            ),
+            lights.get(row.light),
         )
         written = number
 
