@@ -47,7 +47,7 @@ def test_a_worker_builds_a_department_report(broker, insurance_bureau, zhengzhou
     worker = Worker("builder", env, tmp_path / "builder.log")
     try:
         worker.wait_for("ready.", timeout=60)
-        job = Celery("reliability-probe", broker=REDIS_DB_URL).send_task(
+        job = Celery("reliability-probe", broker=REDIS_DB_URL, set_as_current=False).send_task(
             "tasks.build_report", args=[report.pk], queue=queue
         )
         worker.wait_for(f"Task tasks.build_report[{job.id}] succeeded", timeout=60)

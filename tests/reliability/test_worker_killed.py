@@ -157,7 +157,7 @@ def test_a_worker_killed_mid_scan_leaves_the_scan_to_another_and_every_digest_go
         "RELIABILITY_VISIBILITY_TIMEOUT": "3",
         "PYTHONPATH": str(ROOT),
     }
-    sender = Celery("reliability-probe", broker=REDIS_DB_URL)
+    sender = Celery("reliability-probe", broker=REDIS_DB_URL, set_as_current=False)
     workers = []
     try:
         first = Worker("first", env, tmp_path / "first.log")

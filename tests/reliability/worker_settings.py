@@ -13,7 +13,11 @@ MAILERS = {
     }
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("RELIABILITY_VISIBILITY_TIMEOUT", "3"))
+    "visibility_timeout": int(os.environ.get("RELIABILITY_VISIBILITY_TIMEOUT", "3")),
+    # kombu's event loop sweeps for abandoned messages every interval x throttle seconds (10 x 10 by
+    # default): every second here, so the redelivery shows within the test's wait.
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
 }
 # A queue of the test's own, so that no other worker on the same Redis takes its jobs.
 CELERY_TASK_DEFAULT_QUEUE = os.environ["RELIABILITY_QUEUE"]
