@@ -73,6 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     # The test Client's host name; requests never leave the process.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.SECURE_SSL_REDIRECT = False  # the test Client speaks plain HTTP
 
     region = Region.objects.get(code=args.region)
     office = _user(f"bench_office_{region.code}", role=Role.OFFICE, region=region, first_name="压测医改办")
