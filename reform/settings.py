@@ -217,8 +217,9 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 # A digest lists this many tasks and links to the list for the rest, so that an email stays readable.
 REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 50)
 # After a write, a job recomputes the dashboards opened recently (tasks/services/dashboard_cache.py),
-# DASHBOARD_WARM_DELAY seconds later so that a burst of writes shares one run.
-DASHBOARD_WARM = env_bool("DASHBOARD_WARM", True)
+# DASHBOARD_WARM_DELAY seconds later so that a burst of writes shares one run. Off by default without
+# a worker (eager jobs): the recomputation would run inside the request that wrote.
+DASHBOARD_WARM = env_bool("DASHBOARD_WARM", not CELERY_TASK_ALWAYS_EAGER)
 DASHBOARD_WARM_DELAY = env_int("DASHBOARD_WARM_DELAY", 5)
 # Monthly department reports (tasks/services/report_periods.py): built by beat on the first working day
 # of a month at this hour for the month just ended, due back REPORT_DUE_WORKING_DAYS working days into

@@ -11,6 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="reform-test-media-")
 # Jobs run in-process in the suite; .ci/run proves a real worker separately.
 CELERY_TASK_ALWAYS_EAGER = True
+# Whatever the environment: the warm-up's tests expect it, and with no dashboard viewed it costs nothing.
+DASHBOARD_WARM = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # The suite's clients and the browser tests' live server speak plain HTTP (DEBUG is off here):
 # tests/security/test_deploy_checks.py checks the production defaults in a process of their own.
