@@ -7,7 +7,10 @@ from the PyPA advisory database), or OSV with `--service osv`. Fails on any know
 A package the service cannot answer for is skipped by pip-audit, which then still says "No known
 vulnerabilities found". This script counts what was really audited and says loudly when a package was
 not; with --require-service it fails then too. Where CI runs, the package index is a mirror without the
-per-version JSON API and OSV is not reachable: nothing can be audited there, and the step says so.
+per-version JSON API and OSV is not reachable, so pip-audit itself audits nothing there. For those
+packages the script falls back on the project-level JSON (`/pypi/NAME/json`), whose `vulnerabilities`
+are those of the latest release: a package pinned at its latest release is audited that way; one pinned
+at an older release stays "not audited", named with both versions.
 """
 
 import argparse
@@ -15,9 +18,28 @@ import json
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+PROJECT_JSON = "https://pypi.org/pypi/{name}/json"
+
+
+def latest_release_advisories(name: str, version: str) -> tuple[bool, list[dict], str]:
+    """(audited, advisories affecting `version`, latest version) from PyPI's project-level JSON."""
+    url = PROJECT_JSON.format(name=name)
+    try:
+        with urllib.request.urlopen(url, timeout=15) as response:  # nosec B310 - a fixed https URL
+            data = json.load(response)
+    except (OSError, ValueError):
+        return False, [], "?"
+    latest = data["info"]["version"]
+    if latest != version:
+        return False, [], latest
+    advisories = [v for v in data.get("vulnerabilities") or [] if not v.get("withdrawn")]
+    return True, advisories, latest
 
 
 def main() -> int:
@@ -45,6 +67,21 @@ def main() -> int:
             return 1
         dependencies = json.loads(report.read_text())["dependencies"]
 
+    skipped = [d for d in dependencies if "skip_reason" in d]
+    fallback_audited, older = 0, []
+    for dependency in skipped:
+        # A skipped package carries its version only in the reason: "... could not be audited: name (1.2)".
+        version = dependency.get("version") or dependency["skip_reason"].rsplit("(", 1)[-1].rstrip(")")
+        dependency["version"] = version
+        audited_here, advisories, latest = latest_release_advisories(dependency["name"], version)
+        if audited_here:
+            fallback_audited += 1
+            dependency.pop("skip_reason")
+            dependency["vulns"] = [
+                {"id": v.get("id", "?"), "fix_versions": v.get("fixed_in") or []} for v in advisories
+            ]
+        else:
+            older.append(f"{dependency['name']} {dependency['version']} (latest {latest})")
     vulnerable = [d for d in dependencies if d.get("vulns")]
     skipped = [d for d in dependencies if "skip_reason" in d]
     audited = len(dependencies) - len(skipped)
@@ -55,10 +92,15 @@ def main() -> int:
     print(
         f"pip-audit ({args.service}): {audited} of {len(dependencies)} packages audited, {len(vulnerable)} vulnerable"
     )
+    if fallback_audited:
+        print(
+            f"  of which {fallback_audited} through the project-level JSON (pinned at their latest release)"
+        )
     if skipped:
         print(
             f"NOT AUDITED: {len(skipped)} packages, the vulnerability service had no answer for them "
-            f"(e.g. {skipped[0]['name']}: {skipped[0]['skip_reason']})"
+            f"(e.g. {skipped[0]['name']}: {skipped[0]['skip_reason']}); pinned below their latest release: "
+            + ", ".join(older)
         )
     if vulnerable:
         return 1
