@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import islice
 
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -34,12 +31,12 @@ from django.utils.translation import gettext as _
 from regions.models import Department, Region
 from tasks.filtersets import DOCUMENT_ORDER
 from tasks.models import Assignment, Deadline, ProgressUpdate, Report, Target, Task, TaskStatus
-from tasks.models.jobs import report_path
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.queueing import queue_after_commit
 from tasks.reports.department import DepartmentRow, TargetCell, build_department_workbook, identifier_for
 from tasks.services.permissions import NotPermitted
 from tasks.services.progress import REPORTABLE_STATUSES
+from tasks.services.report_builds import run_build
 from tasks.services.report_periods import due_date, is_build_day, parse_period, previous_period
 
 logger = logging.getLogger(__name__)
@@ -371,55 +368,22 @@ def request_department_report(department: Department, period: str, user) -> Repo
 
 
 def build_report(report_id: int, *, today: datetime.date | None = None) -> str:
-    """Build a queued department report: running, then done with its file, or failed with the error.
+    """Build a queued department report (report_builds.run_build); its status. A failure clears the
+    file, so the department never downloads a workbook of another build."""
 
-    The workbook goes to a temporary file and is stored only once complete, so a failure leaves no
-    half file. A failure is recorded on the row, where the department sees it, and logged with its
-    traceback; it is not raised, as a retry would fail the same way. Runs outside a transaction so
-    that the progress shows while it works. Returns the report's status.
-    """
-    claimed = Report.objects.filter(
-        pk=report_id, kind=Report.Kind.DEPARTMENT, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)
-    ).update(status=Report.Status.RUNNING, progress=0, error="")
-    if not claimed:
-        return Report.objects.filter(pk=report_id).values_list("status", flat=True).first() or "missing"
-    report = Report.objects.select_related("department").get(pk=report_id)
-    previous_file = report.file.name
-    stored = ""
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", prefix="report-")
-    os.close(handle)
-
-    def progress(done: int, total: int) -> None:
-        # 99 at most until the file is stored.
-        percent = min(99, done * 100 // total) if total else 99
-        Report.objects.filter(pk=report_id).update(progress=percent)
-
-    try:
-        with open(temporary, "wb") as out:
+    def write(report: Report, path: str, progress) -> None:
+        with open(path, "wb") as out:
             write_department_report(report, out, today=today, progress=progress)
-        with open(temporary, "rb") as workbook:
-            stored = report.file.storage.save(
-                report_path(report, f"department-{report.department_id}-{report.period}.xlsx"), File(workbook)
-            )
-        Report.objects.filter(pk=report_id).update(
-            status=Report.Status.DONE, progress=100, file=stored, error=""
-        )
-    except Exception as exc:
-        logger.exception("department report %s failed", report_id)
-        if stored:
-            report.file.storage.delete(stored)
-        Report.objects.filter(pk=report_id).update(
-            status=Report.Status.FAILED,
-            progress=0,
-            file="",
-            error=_("The report could not be built: %(error)s") % {"error": str(exc) or type(exc).__name__},
-        )
-        return Report.Status.FAILED
-    finally:
-        os.unlink(temporary)
-    if previous_file and previous_file != stored:
-        report.file.storage.delete(previous_file)
-    return Report.Status.DONE
+
+    return run_build(
+        report_id,
+        Report.Kind.DEPARTMENT,
+        related="department",
+        write=write,
+        filename=lambda report: f"department-{report.department_id}-{report.period}.xlsx",
+        failure=lambda message: _("The report could not be built: %(error)s") % {"error": message},
+        clear_file_on_failure=True,
+    )
 
 
 def departments_with_tasks(region: Region | None = None) -> QuerySet[Department]:

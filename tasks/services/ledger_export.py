@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -25,7 +23,6 @@ from itertools import islice
 from pathlib import Path
 from typing import IO
 
-from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Count, F, Lookup, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -47,7 +44,6 @@ from tasks.models import (
     TaskScope,
     TaskStatus,
 )
-from tasks.models.jobs import report_path
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.queueing import queue_after_commit
 from tasks.reports.ledger import (
@@ -58,6 +54,7 @@ from tasks.reports.ledger import (
     build_ledger_workbook,
 )
 from tasks.services.permissions import NotPermitted
+from tasks.services.report_builds import run_build
 from tasks.services.report_periods import due_date, parse_period, previous_period
 
 logger = logging.getLogger(__name__)
@@ -389,56 +386,25 @@ def request_ledger(region: Region, user, period: str) -> Report:
 
 
 def build_ledger(report_id: int, *, today: datetime.date | None = None) -> str:
-    """Build a queued ledger: running, then done with its file, or failed with the error; the status.
-
-    The workbook is written to a temporary file and stored only once complete, so a failure leaves no
-    half file (and the previous file, if any, in place). A failure is recorded on the row, where the
-    office sees it, and logged with its traceback; it is not raised, as a retry would fail the same way.
-    Runs outside a transaction so that the progress percentage shows while it works.
-    """
-    claimed = Report.objects.filter(
-        pk=report_id, kind=Report.Kind.LEDGER, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)
-    ).update(status=Report.Status.RUNNING, progress=0, error="")
-    if not claimed:
-        return Report.objects.filter(pk=report_id).values_list("status", flat=True).first() or "missing"
-    report = Report.objects.select_related("region").get(pk=report_id)
-    previous_file = report.file.name
-    stored = ""
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", prefix="ledger-")
-    os.close(handle)
+    """Build a queued ledger (report_builds.run_build); its status. A failure keeps the previous file,
+    if any, in place."""
     started = time.monotonic()
 
-    def progress(done: int, total: int) -> None:
-        # 99 at most until the file is stored.
-        percent = min(99, done * 100 // total) if total else 99
-        Report.objects.filter(pk=report_id).update(progress=percent)
+    def write(report: Report, path: str, progress) -> None:
+        write_ledger(report.region, path, today=today, period=report.period, progress=progress)
 
-    try:
-        write_ledger(report.region, temporary, today=today, period=report.period, progress=progress)
-        with open(temporary, "rb") as workbook:
-            stored = report.file.storage.save(
-                report_path(report, f"ledger-{report.region.code}-{report.period}.xlsx"), File(workbook)
-            )
-        Report.objects.filter(pk=report_id).update(
-            status=Report.Status.DONE, progress=100, file=stored, error=""
-        )
-    except Exception as exc:
-        logger.exception("ledger %s failed", report_id)
-        if stored:
-            report.file.storage.delete(stored)
-        message = str(exc) or type(exc).__name__
-        Report.objects.filter(pk=report_id).update(
-            status=Report.Status.FAILED,
-            progress=0,
-            error=_("The ledger could not be built: %(error)s") % {"error": message},
-        )
-        return Report.Status.FAILED
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    if previous_file and previous_file != stored:
-        report.file.storage.delete(previous_file)
-    logger.info("ledger %s built in %.1f s", report_id, time.monotonic() - started)
-    return Report.Status.DONE
+    status = run_build(
+        report_id,
+        Report.Kind.LEDGER,
+        related="region",
+        write=write,
+        filename=lambda report: f"ledger-{report.region.code}-{report.period}.xlsx",
+        failure=lambda message: _("The ledger could not be built: %(error)s") % {"error": message},
+        clear_file_on_failure=False,
+    )
+    if status == Report.Status.DONE:
+        logger.info("ledger %s built in %.1f s", report_id, time.monotonic() - started)
+    return status
 
 
 __all__ = [
