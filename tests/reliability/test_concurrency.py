@@ -5,6 +5,7 @@ the same expected version serialise on the task's row lock and the later one is 
 departments' progress reports both land, one after the other.
 """
 
+import os
 import threading
 from collections.abc import Callable
 
@@ -24,6 +25,8 @@ ROUNDS = 5
 @pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this on PostgreSQL (set DATABASE_URL)")
         pytest.skip("row locks between connections need PostgreSQL (SQLite serialises whole-database)")
 
 
