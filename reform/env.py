@@ -57,7 +57,14 @@ def parse_database_url(url: str, base_dir: Path, conn_max_age: int) -> dict:
         if not path:
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file name: sqlite:///db.sqlite3")
         name = path if path == ":memory:" or Path(path).is_absolute() else str(base_dir / path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        # Writers take the lock when their transaction begins and others wait for it (up to the
+        # timeout): with SQLite's default (deferred) two transactions that both read first and then
+        # write fail at once with "database is locked" (runserver's threads, a worker beside the portal).
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         try:
             port = parts.port

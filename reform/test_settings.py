@@ -20,3 +20,13 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+
+# SQLite (the embedded default): the test database is a file, not Django's shared-cache in-memory
+# database, so that the processes the suite starts (a real Celery worker) open the same database, and
+# concurrent threads wait on the busy timeout instead of failing at once with "table is locked".
+# In tmpfs where there is one (as fast as memory), named by process so that parallel runs never meet.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _test_db_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(_test_db_dir or tempfile.gettempdir(), f"reform-test-{os.getpid()}.sqlite3")
+    }

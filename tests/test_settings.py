@@ -169,6 +169,7 @@ class TestParseDatabaseUrl:
         assert self.parse("sqlite:///db.sqlite3") == {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": "/srv/reform/db.sqlite3",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
 
     def test_sqlite_relative_in_a_subdirectory(self):
@@ -180,6 +181,7 @@ class TestParseDatabaseUrl:
         assert self.parse("sqlite:////var/lib/reform/db.sqlite3") == {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": "/var/lib/reform/db.sqlite3",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
 
     def test_sqlite_in_memory(self):
@@ -322,3 +324,42 @@ class TestEnvStr:
 
         assert env_str("NAME") is None
         assert env_str("NAME", "fallback") == "fallback"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_writers_wait_for_each_other_instead_of_failing():
+    """Two transactions that read and then write, at once: with SQLite's deferred default the second
+    fails at once with "database is locked"; with transaction_mode IMMEDIATE it waits for the first."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from regions.models import Region
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's locking only")
+    first_read = threading.Event()
+    errors = []
+
+    def write(code: str, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                Region.objects.count()
+                if hold:
+                    first_read.set()
+                    threading.Event().wait(0.3)  # the other transaction begins meanwhile
+                Region.objects.create(code=code, name=code, level=Region.Level.PROVINCE)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=write, args=("110000", True))
+    holder.start()
+    first_read.wait(5)
+    other = threading.Thread(target=write, args=("120000", False))
+    other.start()
+    holder.join(30)
+    other.join(30)
+    assert errors == []
+    assert set(Region.objects.values_list("code", flat=True)) >= {"110000", "120000"}

@@ -42,7 +42,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch(
                     "assignments", queryset=Assignment.objects.select_related("department").order_by("pk")
                 ),
-                Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")),
+                Prefetch("deadlines", queryset=Deadline.objects.order_by(*Deadline.ORDER)),
             )
         )
         context = {**self.get_serializer_context(), "outline": list(outline)}

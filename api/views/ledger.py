@@ -30,14 +30,15 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
-    """Time limits of tasks, as written and, where the text allows, as dates."""
+    """Time limits of tasks, as written and, where the text allows, as dates; by task, then by date
+    with undated deadlines (ongoing, recurring, unresolved) last, on every database."""
 
     serializer_class = DeadlineSerializer
     filterset_class = DeadlineFilterSet
 
     def get_queryset(self) -> QuerySet[Deadline]:
         return _of_visible_tasks(Deadline.objects.all(), self.request.user).order_by(
-            "task_id", "due_on", "pk"
+            "task_id", *Deadline.ORDER
         )
 
 

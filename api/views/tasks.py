@@ -64,7 +64,7 @@ def detail_queryset(user, today: datetime.date) -> QuerySet[Task]:
         .select_related("document__region")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("department").order_by("pk")),
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")),
+            Prefetch("deadlines", queryset=Deadline.objects.order_by(*Deadline.ORDER)),
             Prefetch("targets", queryset=Target.objects.order_by("pk")),
         )
     )

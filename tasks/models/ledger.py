@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -232,6 +232,10 @@ class Assignment(models.Model):
 class Deadline(models.Model):
     """A time limit of a task, as written and, where the text allows, as a date."""
 
+    # The one order of a task's deadlines, the same on PostgreSQL and SQLite (whose NULLs would
+    # otherwise sort first): dated deadlines by date, then those without a date, each in entry order.
+    ORDER = (F("due_on").asc(nulls_last=True), "pk")
+
     class Kind(models.TextChoices):
         DATE = "date", _("Date")
         ONGOING = "ongoing", _("Ongoing")
@@ -249,7 +253,7 @@ class Deadline(models.Model):
     class Meta:
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
-        ordering = ["task", "due_on", "pk"]
+        ordering = ["task", F("due_on").asc(nulls_last=True), "pk"]
         constraints = [
             models.CheckConstraint(
                 name="deadline_date_kind_has_date",

@@ -298,7 +298,7 @@ def _check_targets(task: Task, rows: Iterable[Mapping[str, Any]]) -> list[dict[s
 def _deadlines_snapshot(task_id: int) -> list[dict[str, Any]]:
     return [
         {"kind": d.kind, "due_on": jsonable(d.due_on), "text": d.text, "year": d.year}
-        for d in Deadline.objects.filter(task_id=task_id).order_by("due_on", "pk")
+        for d in Deadline.objects.filter(task_id=task_id).order_by(*Deadline.ORDER)
     ]
 
 

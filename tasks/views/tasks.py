@@ -445,7 +445,7 @@ def _detail_queryset(user) -> QuerySet[Task]:
         .select_related("document", "document__region", "parent")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")),
+            Prefetch("deadlines", queryset=Deadline.objects.order_by(*Deadline.ORDER)),
             Prefetch("targets", queryset=Target.objects.order_by("pk")),
             Prefetch(
                 "progress_updates",

@@ -76,7 +76,11 @@ def ledger(zhengzhou, settings):
 
 
 def database_url() -> str:
+    """The test database, for a worker process: PostgreSQL, or the SQLite file the test settings make."""
     db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        assert not connection.is_in_memory_db(), "a worker cannot open an in-memory database"
+        return f"sqlite:///{db['NAME']}"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
