@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import IsAuthenticated
 
-from tasks.services import can_import
-from tasks.views.dashboard import may_see_dashboard
+from tasks.access import can_import, may_see_dashboard
 
 
 class CanImportDocuments(IsAuthenticated):
-    """Office staff with a region, and superusers, as the import pages (tasks.services.can_import)."""
+    """Office staff with a region, and superusers, as the import pages (tasks.access.can_import)."""
 
     message = _("Only reform office staff may import documents.")
 

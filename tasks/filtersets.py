@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Department, Region
+from tasks.access import scope_of
 from tasks.models import Assignment, PolicyDocument, Target, Task, TaskStatus
 from tasks.models.ledger import overdue_q
 
@@ -61,7 +62,7 @@ STATUS_RANK = Case(
 
 def departments_visible_to(user) -> QuerySet[Department]:
     """Departments holding an assignment on a task the user may see."""
-    if user.is_authenticated and user.is_active and user.is_superuser:
+    if scope_of(user).everything:
         return Department.objects.all()
     visible = Task.objects.visible_to(user).values("pk")
     return Department.objects.filter(
@@ -71,7 +72,8 @@ def departments_visible_to(user) -> QuerySet[Department]:
 
 def regions_visible_to(user) -> QuerySet[Region]:
     """Regions holding, themselves or below, a document the user may see, and the user's own subtree."""
-    if user.is_authenticated and user.is_active and user.is_superuser:
+    scope = scope_of(user)
+    if scope.everything:
         return Region.objects.all()
     documents = PolicyDocument.objects.visible_to(user)
     # Uncorrelated INs (hashed once) for the documents' regions and the two levels above them.
@@ -80,9 +82,8 @@ def regions_visible_to(user) -> QuerySet[Region]:
         | Q(pk__in=documents.filter(region__parent__isnull=False).values("region__parent_id"))
         | Q(pk__in=documents.filter(region__parent__parent__isnull=False).values("region__parent__parent_id"))
     )
-    region_id = getattr(user, "region_id", None)
-    if region_id and user.is_authenticated and user.is_active:
-        return Region.objects.filter(Q(pk__in=Region.objects.subtree(region_id).values("pk")) | holding)
+    if scope.region_id:
+        return Region.objects.filter(Q(pk__in=Region.objects.subtree(scope.region_id).values("pk")) | holding)
     return Region.objects.filter(holding)
 
 
@@ -103,28 +104,16 @@ def listed_departments(user) -> QuerySet[Department]:
     departments_visible_to(), which would read every assignment in scope on each view; a department
     outside the chain (a national body cooperating on a task) is still accepted, and listed once chosen.
     """
-    region_id = getattr(user, "region_id", None)
-    if (
-        user.is_authenticated
-        and user.is_active
-        and not user.is_superuser
-        and region_id
-        and not user.is_liaison
-    ):
+    region_id = scope_of(user).region_id
+    if region_id:
         return Department.objects.filter(region__in=_region_chain(region_id).values("pk"))
     return departments_visible_to(user)
 
 
 def listed_regions(user) -> QuerySet[Region]:
     """The regions the filter's select lists; as listed_departments, the region chain for the offices."""
-    region_id = getattr(user, "region_id", None)
-    if (
-        user.is_authenticated
-        and user.is_active
-        and not user.is_superuser
-        and region_id
-        and not user.is_liaison
-    ):
+    region_id = scope_of(user).region_id
+    if region_id:
         return _region_chain(region_id)
     return regions_visible_to(user)
 

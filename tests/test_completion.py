@@ -5,15 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from tasks.access import NotPermitted
 from tasks.models import Assignment, ProgressUpdate, Task, TaskChange, TaskStatus
-from tasks.services import (
-    NotPermitted,
-    VersionConflict,
-    request_completion,
-    return_task,
-    update_task,
-    verify_completion,
-)
+from tasks.services import VersionConflict, request_completion, return_task, update_task, verify_completion
 from tests.factories import AssignmentFactory, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 
 from reform.celery import beat_schedule
 from regions.models import Department
+from tasks.access import NotPermitted
 from tasks.jobs import build_monthly_reports as monthly_job
 from tasks.models import Report
 from tasks.reports.department import OVERDUE_FILL, build_department_workbook
 from tasks.services import department_reports
 from tasks.services.department_reports import build_report, request_department_report
-from tasks.services.permissions import NotPermitted
 from tests.reports_cast import BUILD_DAY, PERIOD, open_workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]

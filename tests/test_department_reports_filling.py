@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tasks.access import NotPermitted
 from tasks.models import ProgressUpdate, Report, Target, TargetReading, Task, TaskChange, TaskStatus
-from tasks.services.permissions import NotPermitted
 from tasks.services.report_filling import FillErrors, fill_online, upload_report
 from tests.factories import ReportFactory
 from tests.reports_cast import login, open_workbook, workbook_upload

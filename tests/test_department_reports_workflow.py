@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tasks.access import NotPermitted
 from tasks.jobs import remind_late_reports as remind_job
 from tasks.models import Reminder, Report
-from tasks.services.permissions import NotPermitted
 from tasks.services.report_workflow import approve_report, late_departments, return_report, submit_report
 from tests.factories import AssignmentFactory, DepartmentFactory, ReportFactory, TaskFactory, UserFactory
 from tests.reports_cast import DUE_DAY, PERIOD, login
@@ -240,6 +240,36 @@ class TestPages:
         ledger = Report.objects.get(kind=Report.Kind.LEDGER, region=zhengzhou, period=PERIOD)
         assert response["Location"] == reverse("report_detail", args=[ledger.pk])
         assert login(client, office).get(response["Location"]).status_code == 200
+
+    def test_leaders_see_build_and_download_the_office_ledger_but_build_no_department_report(
+        self, client, built, report_tasks, leader, zhengzhou, insurance_bureau, django_capture_on_commit_callbacks
+    ):
+        # The decision: leaders may request and download the ledger (台账 and 通报) of their scope;
+        # department reports stay with office staff (page, API and service say the same).
+        html = login(client, leader).get(reverse("report_list"), {"period": PERIOD}).content.decode()
+        assert reverse("ledger_build") in html
+        assert reverse("report_build") not in html  # no department report's build button
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("ledger_build"), {"period": PERIOD})
+        ledger = Report.objects.get(kind=Report.Kind.LEDGER, region=zhengzhou, period=PERIOD)
+        assert response["Location"] == reverse("report_detail", args=[ledger.pk])
+        assert ledger.status == Report.Status.DONE
+        download = client.get(reverse("report_download", args=[ledger.pk]))
+        assert download.status_code == 200
+        assert download["Content-Disposition"].startswith("attachment")
+
+        before = Report.objects.count()
+        refused = client.post(reverse("report_build"), {"department": insurance_bureau.pk, "period": PERIOD})
+        assert refused.status_code == 403
+        assert Report.objects.count() == before
+
+    def test_liaisons_may_not_build_the_office_ledger(self, client, report_tasks, liaison):
+        response = login(client, liaison).post(reverse("ledger_build"), {"period": PERIOD})
+        assert response.status_code == 403
+        assert not Report.objects.filter(kind=Report.Kind.LEDGER).exists()
+        html = client.get(reverse("report_list"), {"period": PERIOD}).content.decode()
+        assert reverse("ledger_build") not in html
 
     def test_nav_links_the_reports_page(self, client, liaison):
         assert reverse("report_list") in login(client, liaison).get(reverse("home")).content.decode()

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from tasks.access import NotPermitted
 from tasks.models import Deadline, ExtensionRequest, Task, TaskChange
-from tasks.services import NotPermitted, decide_extension, request_extension
+from tasks.services import decide_extension, request_extension
 from tests.factories import DeadlineFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from regions.models import Region
+from tasks.access import NotPermitted
 from tasks.models import Assignment, Report, TaskChange, TaskStatus
 from tasks.reports.ledger import DepartmentFigures, ReportTimeliness, rank_departments
 from tasks.services import ledger_export
 from tasks.services.ledger_export import build_ledger, ranking_for, request_ledger, write_ledger
-from tasks.services.permissions import NotPermitted
 from tasks.services.report_periods import due_date
 from tests.factories import (
     AssignmentFactory,

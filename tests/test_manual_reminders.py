@@ -9,9 +9,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from tasks.access import NotPermitted
 from tasks.jobs import deliver_reminder
 from tasks.models import Reminder, Task
-from tasks.services import NotPermitted, send_manual_reminder
+from tasks.services import send_manual_reminder
 from tests.factories import ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

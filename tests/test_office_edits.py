@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from tasks.access import NotPermitted
 from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus
 from tasks.services import (
-    NotPermitted,
     VersionConflict,
     edit_task,
     replace_assignments,

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from tasks.access import NotPermitted
 from tasks.models import Evidence, ProgressUpdate, Target, TargetReading, Task, TaskChange, TaskStatus
-from tasks.services import NotPermitted, record_progress
+from tasks.services import record_progress
 from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db

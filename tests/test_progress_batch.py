@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tasks.access import NotPermitted
 from tasks.models import Assignment, ProgressUpdate, Target, TargetReading, Task, TaskChange, TaskStatus
 from tasks.services import dashboard_cache, progress_batch
-from tasks.services.permissions import NotPermitted
 from tasks.services.progress import record_progress
 from tasks.services.progress_batch import BatchErrors, ProgressItem, record_progress_batch
 from tasks.services.report_filling import FillErrors, ReportEntry, apply_entries

@@ -26,8 +26,8 @@ from api.serializers.progress import ProgressUpdateSerializer
 from api.serializers.tasks import TaskDetailSerializer
 from api.views.progress import PROGRESS_ERROR_FIELDS, timeline
 from api.views.tasks import ETAG_HEADER, ETAG_RESPONSE_HEADER, detail_queryset
-from tasks.services import get_task_for, request_completion, return_task, verify_completion
-from tasks.services.permissions import require_editor, require_reporter
+from tasks.access import get_task_for, require_editor, require_reporter
+from tasks.services import request_completion, return_task, verify_completion
 
 CLOSE_ERROR_STATUSES = {"POST": [400, 412, 428]}  # If-Match: malformed, stale, missing
 

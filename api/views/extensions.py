@@ -21,9 +21,9 @@ from api.serializers.extensions import (
     ExtensionRequestInputSerializer,
     ExtensionRequestSerializer,
 )
+from tasks.access import get_task_for, require_editor, require_reporter
 from tasks.models import Deadline, ExtensionRequest, Task
-from tasks.services import decide_extension, get_task_for, request_extension
-from tasks.services.permissions import require_editor, require_reporter
+from tasks.services import decide_extension, request_extension
 
 # Codes of request_extension's ValidationErrors -> the request field they are about (the others —
 # no dated deadline, a request already pending — are about the task).

@@ -17,9 +17,9 @@ from api.serializers.progress import (
     ProgressUpdateSerializer,
     ProgressUploadSerializer,
 )
+from tasks.access import get_task_for, require_reporter
 from tasks.models import Evidence, ProgressUpdate, TargetReading, Task
-from tasks.services import get_task_for, record_progress
-from tasks.services.permissions import require_reporter
+from tasks.services import record_progress
 
 # Codes of record_progress's ValidationErrors -> the request field they are about.
 PROGRESS_ERROR_FIELDS = {

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers.reminders import ReminderInputSerializer, ReminderResultSerializer
-from tasks.services import get_task_for, send_manual_reminder
-from tasks.services.permissions import require_editor
+from tasks.access import get_task_for, require_editor
+from tasks.services import send_manual_reminder
 
 
 class TaskRemindersView(APIView):

@@ -38,6 +38,7 @@ from api.serializers.reports import (
 )
 from api.views.evidence import FirstRenderer
 from regions.models import Region
+from tasks.access import NotPermitted, require_ledger_builder
 from tasks.models import Report
 from tasks.services.department_reports import (
     departments_in_scope,
@@ -47,7 +48,6 @@ from tasks.services.department_reports import (
     require_reviewer,
 )
 from tasks.services.ledger_export import request_ledger
-from tasks.services.permissions import NotPermitted
 from tasks.services.report_filling import require_filler, upload_report
 from tasks.services.report_workflow import approve_report, return_report, submit_report
 from tasks.views.export import XLSX_CONTENT_TYPE, download_headers
@@ -115,7 +115,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 raise serializers.ValidationError({"department": [_("No such department.")]})
             report = request_department_report(department, data["period"], user)  # 403 for leaders
         else:
-            if not user.region_id:
+            require_ledger_builder(user)
+            if not user.region_id:  # a superuser with no region of their own
                 raise NotPermitted(_("Only reform office staff and leaders may build a region's ledger."))
             report = request_ledger(Region.objects.get(pk=user.region_id), user, data["period"])
         return self.respond(report, status.HTTP_202_ACCEPTED)

@@ -24,10 +24,10 @@ from rest_framework.response import Response
 from api.exceptions import etag_for
 from api.preconditions import IF_MATCH, expected_version
 from api.serializers.tasks import TaskDetailSerializer, TaskSerializer, TaskUpdateSerializer
+from tasks.access import get_task_for, require_editor
 from tasks.filtersets import LEADING_ROLES, TaskFilterSet
 from tasks.models import Assignment, Deadline, Target, Task
-from tasks.services import EDITABLE_TASK_FIELDS, edit_task, get_task_for
-from tasks.services.permissions import require_editor
+from tasks.services import EDITABLE_TASK_FIELDS, edit_task
 
 # Codes of edit_task's ValidationErrors -> the request field they are about.
 EDIT_ERROR_FIELDS = {

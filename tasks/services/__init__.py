@@ -19,18 +19,10 @@ from tasks.services.importing import (
     import_document,
     parse_upload,
 )
-from tasks.services.permissions import (
-    NotPermitted,
-    can_edit_task,
-    can_report_on,
-    can_view_task,
-    get_task_for,
-)
 from tasks.services.progress import record_progress, request_completion, return_task, verify_completion
 from tasks.services.reminders import ManualReminders, send_manual_reminder
 from tasks.services.review import (
     apply_review,
-    can_import,
     confirm_import,
     discard_import,
     draft_revision,
@@ -46,14 +38,9 @@ __all__ = [
     "EDITABLE_TASK_FIELDS",
     "ImportResult",
     "ManualReminders",
-    "NotPermitted",
     "VersionConflict",
     "apply_review",
     "build_draft",
-    "can_edit_task",
-    "can_import",
-    "can_report_on",
-    "can_view_task",
     "confirm_import",
     "dashboard_summary",
     "decide_extension",
@@ -61,7 +48,6 @@ __all__ = [
     "draft_revision",
     "edit_task",
     "find_existing_document",
-    "get_task_for",
     "import_document",
     "importable_regions",
     "imports_of",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from accounts.models import Role, User
+from tasks.access import scope_of
 from tasks.models import Assignment, Deadline, ProgressUpdate, Target, Task, TaskChange
 from tasks.services.dashboard import DashboardSummary, dashboard_summary
 
@@ -52,9 +53,10 @@ def ledger_signature() -> tuple:
 
 
 def _scope_key(user) -> str:
-    if user.is_superuser:
+    scope = scope_of(user)
+    if scope.everything:
         return "all"
-    return f"region-{user.region_id}"
+    return f"region-{scope.region_id}"
 
 
 def _summary_key(scope: str, today: datetime.date, signature: tuple) -> str:

@@ -29,12 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
+from tasks.access import NotPermitted, may_request_department_report, may_review_reports, scope_of
 from tasks.filtersets import DOCUMENT_ORDER
 from tasks.models import Assignment, Deadline, ProgressUpdate, Report, Target, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.queueing import queue_after_commit
 from tasks.reports.department import DepartmentRow, TargetCell, build_department_workbook, identifier_for
-from tasks.services.permissions import NotPermitted
 from tasks.services.progress import REPORTABLE_STATUSES
 from tasks.services.report_builds import run_build
 from tasks.services.report_periods import due_date, is_build_day, parse_period, previous_period
@@ -75,35 +75,32 @@ Progress = Callable[[int, int], None]
 # Scope ------------------------------------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
 def departments_in_scope(user) -> QuerySet[Department]:
     """Departments whose reports the user sees: the region's and below for office staff and leaders,
     their own for a liaison, all for superusers."""
-    if not _active(user):
-        return Department.objects.none()
-    if user.is_superuser:
+    scope = scope_of(user)
+    if scope.everything:
         return Department.objects.all()
-    if (user.is_office or user.is_leader) and user.region_id:
-        return Department.objects.filter(region__in=Region.objects.subtree(user.region_id))
-    if user.is_liaison and user.department_id:
-        return Department.objects.filter(pk=user.department_id)
+    if scope.region_id:
+        return Department.objects.filter(region__in=Region.objects.subtree(scope.region_id))
+    if scope.department_id:
+        return Department.objects.filter(pk=scope.department_id)
     return Department.objects.none()
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
     """Reports the user sees: department reports of departments in scope, and for office staff and
     leaders the office ledgers of their region and below."""
-    if not _active(user):
+    scope = scope_of(user)
+    if scope.nothing:
         return Report.objects.none()
-    if user.is_superuser:
+    if scope.everything:
         return Report.objects.all()
     department_reports = Q(kind=Report.Kind.DEPARTMENT, department__in=departments_in_scope(user))
-    if (user.is_office or user.is_leader) and user.region_id:
+    if scope.region_id:
         return Report.objects.filter(
-            department_reports | Q(department__isnull=True, region__in=Region.objects.subtree(user.region_id))
+            department_reports
+            | Q(department__isnull=True, region__in=Region.objects.subtree(scope.region_id))
         )
     return Report.objects.filter(department_reports)
 
@@ -116,16 +113,16 @@ def get_report_for(user, pk: int) -> Report:
 def _require_requester(user, department: Department) -> None:
     if not departments_in_scope(user).filter(pk=department.pk).exists():
         raise Department.DoesNotExist(_("No such department."))
-    if user.is_superuser or user.is_office or (user.is_liaison and user.department_id == department.pk):
-        return
-    raise NotPermitted(_("Leaders have read-only access."))
+    if not may_request_department_report(user, department.pk):
+        # In scope and not allowed is a leader: a liaison sees only their own department.
+        raise NotPermitted(_("Leaders have read-only access."))
 
 
 def require_reviewer(user, report: Report) -> None:
     """Office staff in scope (or a superuser) review a report; others who see it get NotPermitted."""
     if not reports_visible_to(user).filter(pk=report.pk).exists():
         raise Report.DoesNotExist(_("No such report."))
-    if not (user.is_superuser or user.is_office):
+    if not may_review_reports(user):
         raise NotPermitted(_("Only reform office staff may approve or return a report."))
 
 

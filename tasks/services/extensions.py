@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tasks.access import require_editor, require_reporter
 from tasks.models import Deadline, ExtensionRequest, Task, TaskChange
 from tasks.services.editing import bump_version, lock_task
-from tasks.services.permissions import require_editor, require_reporter
 
 __all__ = ["decide_extension", "request_extension"]
 

@@ -29,8 +29,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from regions.models import Region
+from tasks.access import require_ledger_builder, scope_of
 from tasks.filtersets import DOCUMENT_ORDER
 from tasks.models import (
     Assignment,
@@ -53,7 +53,6 @@ from tasks.reports.ledger import (
     ReportTimeliness,
     build_ledger_workbook,
 )
-from tasks.services.permissions import NotPermitted
 from tasks.services.report_builds import run_build
 from tasks.services.report_periods import due_date, parse_period, previous_period
 
@@ -345,13 +344,11 @@ def require_ledger_access(user, region: Region) -> None:
     Other roles get NotPermitted; office staff and leaders of elsewhere get Region.DoesNotExist (the
     region is outside their scope, so pages answer 404).
     """
-    if not (user.is_authenticated and user.is_active):
-        raise NotPermitted()
-    if user.is_superuser:
-        return
-    if user.role not in (Role.OFFICE, Role.LEADER) or user.region_id is None:
-        raise NotPermitted(_("Only reform office staff and leaders may build a region's ledger."))
-    if not Region.objects.subtree(user.region_id).filter(pk=region.pk).exists():
+    require_ledger_builder(user)
+    if (
+        not scope_of(user).everything
+        and not Region.objects.subtree(user.region_id).filter(pk=region.pk).exists()
+    ):
         raise Region.DoesNotExist(_("No such region."))
 
 

@@ -17,6 +17,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tasks.access import NotPermitted, require_editor, require_reporter, scope_of
 from tasks.evidence import CheckedEvidence, check_evidence
 from tasks.models import (
     Assignment,
@@ -29,7 +30,6 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.services.editing import bump_version, check_percent, jsonable, lock_task, parse_decimal
-from tasks.services.permissions import NotPermitted, require_editor, require_reporter
 
 __all__ = ["record_progress", "request_completion", "return_task", "verify_completion"]
 
@@ -61,7 +61,7 @@ def refuse_completed(current: Task) -> None:
 
 def reporting_department_id(user) -> int | None:
     """The department a report is recorded for: the liaison's; none for office staff."""
-    return user.department_id if user.is_liaison else None
+    return scope_of(user).department_id
 
 
 def progress_changes(

@@ -25,10 +25,10 @@ from django.db import connection, models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from tasks.access import edits_tasks_in_scope, require_reporter, scope_of
 from tasks.models import Assignment, ProgressUpdate, Target, TargetReading, Task, TaskChange
 from tasks.services import dashboard_cache
 from tasks.services.editing import VersionConflict, check_percent, jsonable
-from tasks.services.permissions import edits_tasks_in_scope, require_reporter
 from tasks.services.progress import (
     check_status,
     clean_readings,
@@ -70,15 +70,16 @@ def _require_reporter_of_all(user, tasks: Sequence[Task]) -> None:
     """require_reporter for every task, in two queries; the first refused task raises its exception."""
     task_ids = {task.pk for task in tasks}
     allowed: set[int] = set()
-    if user.is_authenticated and user.is_active and user.is_liaison and user.department_id:
+    department_id = scope_of(user).department_id  # a liaison reports for their department
+    if department_id:
         allowed |= set(
-            Assignment.objects.filter(task_id__in=task_ids, department_id=user.department_id).values_list(
+            Assignment.objects.filter(task_id__in=task_ids, department_id=department_id).values_list(
                 "task_id", flat=True
             )
         )
     rest = task_ids - allowed
     if rest and edits_tasks_in_scope(user):
-        if user.is_superuser:
+        if scope_of(user).everything:
             allowed |= rest
         else:
             allowed |= set(Task.objects.visible_to(user).filter(pk__in=rest).values_list("pk", flat=True))

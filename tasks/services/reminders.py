@@ -22,9 +22,9 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from tasks.access import require_editor
 from tasks.models import Reminder, Task
 from tasks.queueing import queue, queue_after_commit
-from tasks.services.permissions import require_editor
 
 __all__ = [
     "ManualReminders",

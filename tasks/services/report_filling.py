@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from tasks.access import NotPermitted, may_fill_report
 from tasks.evidence import CONTENT_TYPES, XLSX, check_evidence
 from tasks.models import Report, Target, Task, TaskStatus
 from tasks.reports import department as layout
 from tasks.services.department_reports import department_tasks, reports_visible_to
 from tasks.services.editing import MAX_DIGITS_VALUE
-from tasks.services.permissions import NotPermitted
 from tasks.services.progress import REPORTABLE_STATUSES
 from tasks.services.progress_batch import BatchErrors, ProgressItem, record_progress_batch
 
@@ -89,11 +89,7 @@ def require_filler(user, report: Report) -> None:
     """A liaison of the report's department, or office staff in scope; on a report that can be filled."""
     if not reports_visible_to(user).filter(pk=report.pk, kind=Report.Kind.DEPARTMENT).exists():
         raise Report.DoesNotExist(_("No such report."))
-    if not (
-        user.is_superuser
-        or user.is_office
-        or (user.is_liaison and user.department_id == report.department_id)
-    ):
+    if not may_fill_report(user, report):
         raise NotPermitted(
             _("Only a liaison of the department or reform office staff may fill in its report.")
         )

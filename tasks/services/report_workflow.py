@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from reform.workdays import is_workday
 from regions.models import Department, Region
+from tasks.access import NotPermitted, may_submit_report
 from tasks.models import Reminder, Report
 from tasks.queueing import queue_after_commit
 from tasks.services import reminders
 from tasks.services.department_reports import departments_with_tasks, reports_visible_to, require_reviewer
-from tasks.services.permissions import NotPermitted
 from tasks.services.report_periods import due_date, parse_period, previous_period
 
 __all__ = ["approve_report", "late_departments", "remind_late_reports", "return_report", "submit_report"]
@@ -51,7 +51,7 @@ def submit_report(report: Report, user) -> Report:
     """上报: a liaison of the report's department hands in a built or returned report."""
     if not reports_visible_to(user).filter(pk=report.pk, kind=Report.Kind.DEPARTMENT).exists():
         raise Report.DoesNotExist(_("No such report."))
-    if not (user.is_liaison and user.department_id == report.department_id):
+    if not may_submit_report(user, report):
         raise NotPermitted(_("Only a liaison of the department submits its report."))
     return _move(
         report,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
 from regions.resolve import DepartmentResolver
+from tasks.access import can_import
 from tasks.models import DocumentImport
 from tasks.services.importing import (
     DocumentImportError,
@@ -43,7 +44,6 @@ from tasks.services.review_edits import (
 __all__ = [
     "allowed_departments",
     "apply_review",
-    "can_import",
     "confirm_import",
     "discard_import",
     "draft_revision",
@@ -58,13 +58,6 @@ __all__ = [
 
 
 # Who may import what -----------------------------------------------------------------------------
-
-
-def can_import(user) -> bool:
-    """Office staff with a region, and superusers, import documents."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or (user.is_office and user.region_id is not None)
 
 
 def importable_regions(user) -> QuerySet[Region]:

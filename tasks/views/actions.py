@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tasks.access import NotPermitted, get_task_for
 from tasks.forms import (
     CompletionForm,
     DecideExtensionForm,
@@ -32,10 +33,8 @@ from tasks.forms import (
 from tasks.models import ExtensionRequest, Task
 from tasks.queueing import noting_delays
 from tasks.services import (
-    NotPermitted,
     VersionConflict,
     decide_extension,
-    get_task_for,
     record_progress,
     request_completion,
     request_extension,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from tasks.access import may_see_dashboard
 from tasks.services.dashboard import (
     DUE_SOON_DAYS,
     SECTION_DOCUMENTS,
@@ -34,10 +35,6 @@ def task_detail_url(pk: int) -> str:
         return reverse("task_detail", kwargs={"pk": pk})
     except NoReverseMatch:
         return TASK_DETAIL_FALLBACK.format(pk=pk)
-
-
-def may_see_dashboard(user) -> bool:
-    return user.is_superuser or user.is_leader or user.is_office
 
 
 def _link(base: str, figure: Figure) -> str | None:

@@ -19,11 +19,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
+from tasks.access import get_task_for, require_editor
 from tasks.forms import AssignmentFormSet, DeadlineFormSet, TargetFormSet, TaskFieldsForm
 from tasks.models import Assignment, Deadline, Target, Task
-from tasks.services import VersionConflict, edit_task, get_task_for
+from tasks.services import VersionConflict, edit_task
 from tasks.services.editing import allowed_region_ids
-from tasks.services.permissions import require_editor
 from tasks.views.tasks import describe_change
 
 __all__ = ["task_edit"]

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
+from tasks.access import can_import
 from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Target
 from tasks.services import (
     DocumentImportError,
     ImportResult,
-    can_import,
     confirm_import,
     discard_import,
     draft_revision,

@@ -23,6 +23,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from regions.models import Department, Region
+from tasks.access import (
+    NotPermitted,
+    may_build_ledger,
+    may_fill_report,
+    may_request_department_report,
+    may_review_reports,
+    may_see_late_reports,
+    may_submit_report,
+    require_ledger_builder,
+    scope_of,
+)
 from tasks.models import Report, Target, TaskStatus
 from tasks.services.department_reports import (
     department_tasks,
@@ -33,7 +44,6 @@ from tasks.services.department_reports import (
     reports_visible_to,
     request_department_report,
 )
-from tasks.services.permissions import NotPermitted
 from tasks.services.progress import REPORTABLE_STATUSES
 from tasks.services.report_filling import (
     FILLABLE_STATUSES,
@@ -101,10 +111,6 @@ def _report_or_404(request: HttpRequest, pk: int) -> Report:
         raise Http404(_("No such report.")) from None
 
 
-def _is_reviewer(user) -> bool:
-    return bool(user.is_superuser or user.is_office)
-
-
 @login_required
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -118,7 +124,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     rows = []
     own_reports = []
     ledger = None
-    office_view = bool(user.is_superuser or user.is_office or user.is_leader)
+    office_view = may_see_late_reports(user)  # those who oversee a region see its departments
     if office_view:
         departments = list(
             departments_with_tasks()
@@ -139,7 +145,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             ledger = Report.objects.filter(
                 kind=Report.Kind.LEDGER, region_id=user.region_id, period=period
             ).first()
-    elif user.is_liaison and user.department_id:
+    elif scope_of(user).department_id:  # a liaison: their department's own reports
         own_reports = list(
             reports_visible_to(user).filter(kind=Report.Kind.DEPARTMENT).order_by("-period")[:36]
         )
@@ -154,8 +160,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "own_reports": own_reports,
             "office_view": office_view,
-            "can_build": bool(user.is_superuser or user.is_office or user.is_liaison),
-            "can_build_ledger": bool(user.is_office and user.region_id),
+            "can_build": may_request_department_report(user),
+            "can_build_ledger": bool(may_build_ledger(user) and user.region_id),
             "ledger": ledger,
             "late_count": sum(1 for row in rows if row["late"]),
             "handed_in": HANDED_IN,
@@ -193,8 +199,9 @@ def ledger_build(request: HttpRequest) -> HttpResponse:
     if period_error:
         messages.error(request, period_error)
         return redirect("report_list")
-    if not request.user.region_id:
-        raise PermissionDenied(_("Only reform office staff may build a region's ledger."))
+    require_ledger_builder(request.user)
+    if not request.user.region_id:  # a superuser with no region: the API names one
+        raise PermissionDenied(_("Only reform office staff and leaders may build a region's ledger."))
     try:
         report = request_ledger(Region.objects.get(pk=request.user.region_id), request.user, period)
     except Region.DoesNotExist:
@@ -205,7 +212,6 @@ def ledger_build(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
     user = request.user
     department_report = report.kind == Report.Kind.DEPARTMENT
-    own = bool(user.is_liaison and user.department_id == report.department_id)
     fillable = department_report and report.status in FILLABLE_STATUSES
     return {
         "report": report,
@@ -213,9 +219,11 @@ def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
         "department_report": department_report,
         "period_label": period_label(report.period),
         "due": due_date(report.period),
-        "can_fill": fillable and (own or _is_reviewer(user)),
-        "can_submit": department_report and own and report.status in SUBMITTABLE,
-        "can_review": department_report and _is_reviewer(user) and report.status == Report.Status.SUBMITTED,
+        "can_fill": fillable and may_fill_report(user, report),
+        "can_submit": department_report and may_submit_report(user, report) and report.status in SUBMITTABLE,
+        "can_review": department_report
+        and may_review_reports(user)
+        and report.status == Report.Status.SUBMITTED,
         "upload_form": extra.pop("upload_form", None) or UploadForm(),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         **extra,
@@ -377,7 +385,7 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
     if report.kind != Report.Kind.DEPARTMENT:
         raise Http404
     user = request.user
-    if not (_is_reviewer(user) or (user.is_liaison and user.department_id == report.department_id)):
+    if not may_fill_report(user, report):
         raise PermissionDenied(
             _("Only a liaison of the department or reform office staff may fill in its report.")
         )
@@ -423,7 +431,7 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
 def late_reports(request: HttpRequest) -> HttpResponse:
     """Office staff (and leaders): the departments of their scope late with the period's report."""
     user = request.user
-    if not (user.is_superuser or ((user.is_office or user.is_leader) and user.region_id)):
+    if not may_see_late_reports(user):
         raise PermissionDenied(_("Only reform office staff and leaders see the late departments."))
     period, period_error = _period(request)
     region = None if user.is_superuser and not user.region_id else Region.objects.get(pk=user.region_id)

@@ -36,6 +36,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tasks.access import edits_tasks_in_scope, navigation, reporting_roles
 from tasks.filtersets import DOCUMENT_ORDER, LEADING_ROLES, TaskFilterSet
 from tasks.forms import action_forms
 from tasks.lights import attach_lights, light_for
@@ -54,7 +55,6 @@ from tasks.models import (
 )
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.services.draft_validation import ROLE_RANK
-from tasks.services.permissions import edits_tasks_in_scope, reporting_roles
 from tasks.widgets import PlainSelect
 
 PAGE_SIZE = 50
@@ -206,7 +206,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """A liaison's department's tasks: leading first, then cooperating; open before closed, by urgency."""
     user = request.user
-    if not (user.is_liaison and user.department_id):
+    if not navigation(user).my_tasks:
         # Office staff and leaders work from the whole list; the nav shows them no "My tasks".
         return redirect("task_list")
     today = timezone.localdate()
@@ -469,7 +469,7 @@ def action_flags(user, task: Task) -> dict[str, bool]:
     """What the actions panel offers this user on this task.
 
     The task came from `visible_to(user)` with its assignments prefetched, so the role rules of
-    `tasks.services.permissions` apply without another query (the page's query count is pinned). They
+    `tasks.access` apply without another query (the page's query count is pinned). They
     only decide what is shown: every action's service checks again.
     """
     active = bool(user.is_authenticated and user.is_active)

@@ -1,0 +1,279 @@
+"""Every role rule of the portal, once: who sees what, and who may do what to it.
+
+Services check these before they write; views, templates (the navigation, through
+`tasks.context_processors.navigation`), serializers and API permissions call the same functions, so
+a page never offers what the service would refuse, nor the API allow what the page refuses.
+
+Two kinds of rule:
+- scope (`scope_of`): which tasks, documents, departments and reports exist for a user at all.
+  Office staff and leaders see their region and the regions below it, a liaison their department,
+  a superuser everything. Out of scope is "not found" (pages and the API answer 404);
+- role: within scope, what the role may do (`may_*`, `can_*`). A refusal is `NotPermitted` (403),
+  with a message that says who may.
+
+Leaders are read-only on tasks and department reports, but may request and download the office
+ledger (台账 and 通报) of their scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:  # the models import this module's scope rule
+    from tasks.models import Assignment, Report, Task
+
+__all__ = [
+    "NotPermitted",
+    "Scope",
+    "can_edit_task",
+    "can_import",
+    "can_report_on",
+    "can_view_task",
+    "edits_tasks_in_scope",
+    "get_task_for",
+    "is_active",
+    "may_build_ledger",
+    "may_fill_report",
+    "may_request_department_report",
+    "may_review_reports",
+    "may_see_dashboard",
+    "may_see_late_reports",
+    "may_see_reports",
+    "may_submit_report",
+    "navigation",
+    "reporting_roles",
+    "require_editor",
+    "require_ledger_builder",
+    "require_reporter",
+    "require_visible",
+    "scope_of",
+]
+
+
+class NotPermitted(PermissionDenied):
+    """The user sees the object but their role may not do this; carries a message for the page."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or _("You are not allowed to do this.")
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+# Scope ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user sees: everything, a region's subtree, one department, or nothing."""
+
+    everything: bool = False
+    region_id: int | None = None
+    department_id: int | None = None
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.region_id or self.department_id)
+
+
+NOTHING = Scope()
+
+
+def is_active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def scope_of(user) -> Scope:
+    """The one rule of scope, which `Task.objects.visible_to` and every other scoped queryset follow."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return Scope(everything=True)
+    if (user.is_office or user.is_leader) and user.region_id:
+        return Scope(region_id=user.region_id)
+    if user.is_liaison and user.department_id:
+        return Scope(department_id=user.department_id)
+    return NOTHING
+
+
+def _office_in_region(user) -> bool:
+    return is_active(user) and (user.is_superuser or (user.is_office and user.region_id is not None))
+
+
+def _official_in_region(user) -> bool:
+    """Office staff or a leader with a region (or a superuser): those who oversee a region."""
+    return is_active(user) and (
+        user.is_superuser or ((user.is_office or user.is_leader) and user.region_id is not None)
+    )
+
+
+def _own_liaison(user, department_id: int | None) -> bool:
+    return bool(
+        is_active(user) and user.is_liaison and user.department_id and user.department_id == department_id
+    )
+
+
+# Tasks ------------------------------------------------------------------------------------------
+
+
+def can_view_task(user, task: Task) -> bool:
+    """Whether the task is within the user's scope (one query)."""
+    from tasks.models import Task
+
+    return is_active(user) and Task.objects.visible_to(user).filter(pk=task.pk).exists()
+
+
+def get_task_for(user, pk: int) -> Task:
+    """The task if the user may see it; Task.DoesNotExist otherwise, so that views answer 404."""
+    from tasks.models import Task
+
+    return Task.objects.visible_to(user).get(pk=pk)
+
+
+def edits_tasks_in_scope(user) -> bool:
+    """The role half of can_edit_task: office staff (with a region) and superusers edit tasks, verify
+    (销号) or return them, and decide extensions."""
+    return _office_in_region(user)
+
+
+def can_edit_task(user, task: Task) -> bool:
+    """Office staff whose scope includes the task, and superusers, edit it; nobody else."""
+    if not edits_tasks_in_scope(user):
+        return False
+    return user.is_superuser or can_view_task(user, task)
+
+
+def reporting_roles(user, assignments: Iterable[Assignment]) -> set[str]:
+    """The roles in which a liaison's department holds these (already loaded) assignments of a task;
+    empty when the user is not a liaison or the department is not assigned, so may not report."""
+    if not (is_active(user) and user.is_liaison and user.department_id):
+        return set()
+    return {a.role for a in assignments if a.department_id == user.department_id}
+
+
+def can_report_on(user, task: Task) -> bool:
+    """A liaison reports on tasks assigned (in any role) to their department."""
+    from tasks.models import Assignment
+
+    if not (is_active(user) and user.is_liaison and user.department_id):
+        return False
+    return Assignment.objects.filter(task_id=task.pk, department_id=user.department_id).exists()
+
+
+def require_visible(user, task: Task) -> None:
+    """Out of scope behaves as not found, even when a caller already holds the object."""
+    from tasks.models import Task
+
+    if not can_view_task(user, task):
+        raise Task.DoesNotExist(_("No such task."))
+
+
+def require_editor(user, task: Task) -> None:
+    """Office staff in scope (or a superuser); others in scope get NotPermitted, the rest not found."""
+    if can_edit_task(user, task):
+        return
+    require_visible(user, task)
+    if user.is_liaison:
+        raise NotPermitted(_("Liaisons report progress; only the reform office changes the task itself."))
+    raise NotPermitted(_("Only reform office staff may change tasks."))
+
+
+def require_reporter(user, task: Task, *, office_too: bool = True) -> None:
+    """A liaison of an assigned department, or (when office_too) office staff who may edit the task."""
+    if can_report_on(user, task) or (office_too and can_edit_task(user, task)):
+        return
+    require_visible(user, task)
+    if user.is_leader:
+        raise NotPermitted(_("Leaders have read-only access."))
+    raise NotPermitted(_("Only a liaison of a department assigned to this task may report on it."))
+
+
+# Documents and the dashboard --------------------------------------------------------------------
+
+
+def can_import(user) -> bool:
+    """Office staff with a region, and superusers, import documents (for their region and below)."""
+    return _office_in_region(user)
+
+
+def may_see_dashboard(user) -> bool:
+    """Leaders, office staff and superusers; liaisons have their own task list instead."""
+    return is_active(user) and (user.is_superuser or user.is_leader or user.is_office)
+
+
+# Reports ----------------------------------------------------------------------------------------
+
+
+def may_see_reports(user) -> bool:
+    """The reports pages: those who oversee a region, and liaisons of a department."""
+    return _official_in_region(user) or bool(is_active(user) and user.is_liaison and user.department_id)
+
+
+def may_request_department_report(user, department_id: int | None = None) -> bool:
+    """Office staff (and superusers) build any department's report of their scope; a liaison their
+    own department's. Leaders do not: department reports are the office's business with the department."""
+    if _office_in_region(user):
+        return True
+    if department_id is None:
+        return bool(is_active(user) and user.is_liaison and user.department_id)
+    return _own_liaison(user, department_id)
+
+
+def may_review_reports(user) -> bool:
+    """Office staff (and superusers) approve or return a submitted department report."""
+    return _office_in_region(user)
+
+
+def may_fill_report(user, report: Report) -> bool:
+    """The department's liaison, or office staff (for a department that reports on paper)."""
+    return _office_in_region(user) or _own_liaison(user, report.department_id)
+
+
+def may_submit_report(user, report: Report) -> bool:
+    """上报 is the department's own act: only its liaison submits its report."""
+    return _own_liaison(user, report.department_id)
+
+
+def may_build_ledger(user) -> bool:
+    """The office ledger (台账 and 通报) of a region: its office staff and leaders, and superusers."""
+    return _official_in_region(user)
+
+
+def require_ledger_builder(user) -> None:
+    if not may_build_ledger(user):
+        raise NotPermitted(_("Only reform office staff and leaders may build a region's ledger."))
+
+
+def may_see_late_reports(user) -> bool:
+    """The departments late with their report: office staff and leaders (and superusers)."""
+    return _official_in_region(user)
+
+
+# Navigation -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """What the navigation bar offers a user; templates read it as `nav` (context processor)."""
+
+    my_tasks: bool = False
+    dashboard: bool = False
+    reports: bool = False
+    import_documents: bool = False
+
+
+def navigation(user) -> Navigation:
+    if not is_active(user):
+        return Navigation()
+    return Navigation(
+        my_tasks=bool(user.is_liaison and user.department_id),
+        dashboard=may_see_dashboard(user),
+        reports=may_see_reports(user),
+        import_documents=can_import(user),
+    )
