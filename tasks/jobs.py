@@ -6,6 +6,7 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
+from tasks import queueing
 from tasks.models import Task
 from tasks.services import (
     dashboard_cache,
@@ -20,7 +21,7 @@ from tasks.services import (
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
-@shared_task(name="tasks.ping")
+@shared_task(name=queueing.PING)
 def ping(payload: str = "ping") -> dict:
     """Health check: proves a worker is consuming and can reach the database."""
     return {"echo": payload, "tasks": Task.objects.count()}
@@ -28,7 +29,7 @@ def ping(payload: str = "ping") -> dict:
 
 @shared_task(
     bind=True,
-    name="tasks.deliver_reminder",
+    name=queueing.DELIVER_REMINDER,
     autoretry_for=TRANSIENT_MAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=30 * 60,
@@ -50,7 +51,7 @@ def deliver_reminder(self, reminder_id: int) -> str:
 
 # Safe to repeat (every digest is claimed before it is sent), so a worker lost mid-scan leaves the job
 # on the queue for another.
-@shared_task(name="tasks.scan_reminders", acks_late=True)
+@shared_task(name=queueing.SCAN_REMINDERS, acks_late=True)
 def scan_reminders(today: str | None = None) -> dict:
     """The daily reminder scan for `today` (YYYY-MM-DD, default the local date); nothing on a day off."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
@@ -61,7 +62,7 @@ def scan_reminders(today: str | None = None) -> dict:
 
 
 # Safe to repeat: it computes only what the cache lacks.
-@shared_task(name="tasks.warm_dashboards", acks_late=True)
+@shared_task(name=queueing.WARM_DASHBOARDS, acks_late=True)
 def warm_dashboards() -> list[str]:
     """Recompute the recently viewed dashboards after a write (tasks/services/dashboard_cache.py)."""
     return dashboard_cache.warm_dashboards()
@@ -69,7 +70,7 @@ def warm_dashboards() -> list[str]:
 
 # Safe to repeat: a build claims its Report row (queued or running -> running) and stores the file only
 # once complete, so a worker lost mid-build leaves the job on the queue for another.
-@shared_task(name="tasks.build_ledger", acks_late=True)
+@shared_task(name=queueing.BUILD_LEDGER, acks_late=True)
 def build_ledger(report_id: int) -> str:
     """Build an office ledger (台账 and 通报) queued by request_ledger; the Report's final status."""
     return ledger_export.build_ledger(report_id)
@@ -77,7 +78,7 @@ def build_ledger(report_id: int) -> str:
 
 # Safe to repeat: a build claims its Report row (queued or running -> running) and stores the file only
 # once complete.
-@shared_task(name="tasks.build_report", acks_late=True)
+@shared_task(name=queueing.BUILD_REPORT, acks_late=True)
 def build_report(report_id: int) -> str:
     """Build a department report queued by request_department_report or the monthly build; its status."""
     return department_reports.build_report(report_id)
@@ -85,7 +86,7 @@ def build_report(report_id: int) -> str:
 
 # Daily on beat; does something only on the first working day of a month. Safe to repeat: a
 # department's report for the period is one row (a constraint), so a re-run queues nothing more.
-@shared_task(name="tasks.build_monthly_reports", acks_late=True)
+@shared_task(name=queueing.BUILD_MONTHLY_REPORTS, acks_late=True)
 def build_monthly_reports(today: str | None = None) -> dict:
     """Queue last month's report of every department with tasks, on the first working day (YYYY-MM-DD)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
@@ -93,7 +94,7 @@ def build_monthly_reports(today: str | None = None) -> dict:
 
 
 # Safe to repeat: each reminder is claimed per recipient, kind and day before it is sent.
-@shared_task(name="tasks.remind_late_reports", acks_late=True)
+@shared_task(name=queueing.REMIND_LATE_REPORTS, acks_late=True)
 def remind_late_reports(today: str | None = None) -> dict:
     """Remind the liaisons of departments late with last month's report, once a day (YYYY-MM-DD)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()

@@ -6,6 +6,11 @@ it for the request (`noting_delays`), which then tells the user that background 
 rows it concerns stay as they were (a reminder stays claimed) and the next reminder scan queues them
 again (`tasks.services.reminders.requeue_unsent`).
 
+Jobs are queued by name (the constants below, which tasks/jobs.py registers its jobs under): services
+never import tasks.jobs, which imports the services, and tasks/jobs.py is the only module of the app
+that imports Celery. The name is looked up in the project's Celery app when the job is queued, so an
+eager app (no Redis) still runs it in-process.
+
 Results are not stored (`ignore_result`): waiting for a result backend that is down took ~20 s of
 reconnects per job before failing the request.
 """
@@ -23,7 +28,19 @@ from typing import Any
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from reform.celery import app
+
 logger = logging.getLogger(__name__)
+
+# The jobs' names (tasks/jobs.py registers each under its constant; beat names them in reform/celery.py).
+PING = "tasks.ping"
+DELIVER_REMINDER = "tasks.deliver_reminder"
+SCAN_REMINDERS = "tasks.scan_reminders"
+WARM_DASHBOARDS = "tasks.warm_dashboards"
+BUILD_LEDGER = "tasks.build_ledger"
+BUILD_REPORT = "tasks.build_report"
+BUILD_MONTHLY_REPORTS = "tasks.build_monthly_reports"
+REMIND_LATE_REPORTS = "tasks.remind_late_reports"
 
 # A broker that refuses connections fails within a second instead of the default retries' few.
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -50,12 +67,19 @@ def noting_delays() -> Iterator[DelayNote]:
         _note.reset(token)
 
 
-def queue(job, *args: Any) -> bool:
-    """Send `job(*args)` to the broker; False (logged, noted) when the broker cannot be reached."""
+def job(name: str):
+    """The registered job of that name (KeyError for a name no jobs module registers)."""
+    return app.tasks[name]
+
+
+def queue(name: str, *args: Any, countdown: float | None = None) -> bool:
+    """Send job `name(*args)` to the broker; False (logged, noted) when the broker cannot be reached."""
     try:
-        job.apply_async(args=args, ignore_result=True, retry_policy=PUBLISH_RETRY_POLICY)
+        job(name).apply_async(
+            args=args, ignore_result=True, retry_policy=PUBLISH_RETRY_POLICY, countdown=countdown
+        )
     except OperationalError:  # kombu's wrapper of the broker's connection errors
-        logger.warning("could not queue %s%r: broker unavailable", job.name, args, exc_info=True)
+        logger.warning("could not queue %s%r: broker unavailable", name, args, exc_info=True)
         note = _note.get()
         if note is not None:
             note.delayed = True
@@ -63,6 +87,11 @@ def queue(job, *args: Any) -> bool:
     return True
 
 
-def queue_after_commit(job, *args: Any) -> None:
-    """Queue the job once the current transaction commits (nothing if it rolls back)."""
-    transaction.on_commit(partial(queue, job, *args))
+def queue_after_commit(name: str, *args: Any) -> None:
+    """Queue job `name` once the current transaction commits (nothing if it rolls back)."""
+    transaction.on_commit(partial(queue, name, *args))
+
+
+def run_after_commit(name: str, *args: Any) -> None:
+    """Run job `name` in this process once the transaction commits (`manage.py` commands' in-process mode)."""
+    transaction.on_commit(partial(job(name).apply, args=list(args)))

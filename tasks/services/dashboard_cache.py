@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 from accounts.models import Role, User
 from tasks.access import scope_of
 from tasks.models import Assignment, Deadline, ProgressUpdate, Target, Task, TaskChange
+from tasks.queueing import WARM_DASHBOARDS, job
 from tasks.services.dashboard import DashboardSummary, dashboard_summary
 
 logger = logging.getLogger(__name__)
@@ -126,11 +127,9 @@ def warm_dashboards(today: datetime.date | None = None) -> list[str]:
 
 
 def _queue_warm() -> None:
-    from tasks.jobs import warm_dashboards as job  # jobs import the services, not the other way round
-
     if cache.add(QUEUED_KEY, 1, settings.DASHBOARD_WARM_DELAY + 120):
         try:
-            job.apply_async(countdown=settings.DASHBOARD_WARM_DELAY)
+            job(WARM_DASHBOARDS).apply_async(countdown=settings.DASHBOARD_WARM_DELAY)
         except Exception:  # a broker that is down delays the figures, it must not fail the write
             cache.delete(QUEUED_KEY)
             logger.warning("could not queue the dashboard warm-up", exc_info=True)

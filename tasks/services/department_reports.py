@@ -33,7 +33,7 @@ from tasks.access import NotPermitted, may_request_department_report, may_review
 from tasks.filtersets import DOCUMENT_ORDER
 from tasks.models import Assignment, Deadline, ProgressUpdate, Report, Target, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES
-from tasks.queueing import queue_after_commit
+from tasks.queueing import BUILD_REPORT, queue_after_commit
 from tasks.reports.department import DepartmentRow, TargetCell, build_department_workbook, identifier_for
 from tasks.services.progress import REPORTABLE_STATUSES
 from tasks.services.report_builds import run_build
@@ -355,12 +355,11 @@ def request_department_report(department: Department, period: str, user) -> Repo
     """Queue a build of the department's report for `period` (office staff in scope or a liaison of
     the department); the existing row when it is queued, running or done. Enqueued after commit."""
     _require_requester(user, department)
-    from tasks.jobs import build_report as build_report_job  # the job module imports this one
 
     with transaction.atomic():
         report, build = queue_report(department, period, requested_by=user)
         if build:
-            queue_after_commit(build_report_job, report.pk)
+            queue_after_commit(BUILD_REPORT, report.pk)
     return report
 
 
@@ -402,7 +401,6 @@ def build_monthly_reports(today: datetime.date) -> dict:
     if not is_build_day(today):
         return {"today": today.isoformat(), "build_day": False, "queued": 0}
     period = previous_period(today)
-    from tasks.jobs import build_report as build_report_job  # the job module imports this one
 
     with transaction.atomic():
         existing = set(
@@ -422,7 +420,7 @@ def build_monthly_reports(today: datetime.date) -> dict:
             # Another run inserted some of them since our read: create the rest one by one.
             created = [report for report in new if _create_one(report)]
         for report in created:
-            queue_after_commit(build_report_job, report.pk)
+            queue_after_commit(BUILD_REPORT, report.pk)
     return {"today": today.isoformat(), "build_day": True, "period": period, "queued": len(created)}
 
 

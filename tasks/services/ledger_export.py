@@ -45,7 +45,7 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.models.ledger import CLOSED_STATUSES
-from tasks.queueing import queue_after_commit
+from tasks.queueing import BUILD_LEDGER, queue_after_commit
 from tasks.reports.ledger import (
     DepartmentFigures,
     LedgerRow,
@@ -360,7 +360,6 @@ def request_ledger(region: Region, user, period: str) -> Report:
     """
     require_ledger_access(user, region)
     parse_period(period)
-    from tasks.jobs import build_ledger as build_ledger_job  # the job module imports this one
 
     with transaction.atomic():
         report, created = Report.objects.select_for_update().get_or_create(
@@ -378,7 +377,7 @@ def request_ledger(region: Region, user, period: str) -> Report:
             report.error = ""
             report.requested_by = user
             report.save(update_fields=["status", "progress", "error", "requested_by"])
-        queue_after_commit(build_ledger_job, report.pk)
+        queue_after_commit(BUILD_LEDGER, report.pk)
     return report
 
 

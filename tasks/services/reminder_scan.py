@@ -9,7 +9,7 @@ get one escalation digest of the tasks overdue by more than `REMINDER_ESCALATE_A
 The number of queries is fixed, whatever the number of tasks and people: the people, the tasks as
 set queries (overdue, due soon, escalated), the claims already made today, one insert of the claims
 and one of their tasks. Each
-claimed digest is emailed by `tasks.jobs.deliver_reminder` after commit, the path a manual 催办 takes.
+claimed digest is emailed by the `tasks.deliver_reminder` job after commit, the path a manual 催办 takes.
 A claim that exists (a re-run, a second worker, a double-fired beat) is skipped.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,7 +27,7 @@ from reform.workdays import is_workday
 from tasks.models import Assignment, Deadline, Reminder
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.models.scope import TaskScope
-from tasks.queueing import queue_after_commit
+from tasks.queueing import DELIVER_REMINDER, queue_after_commit, run_after_commit
 from tasks.services import reminders
 
 __all__ = ["Digest", "ScanResult", "plan_digests", "scan_reminders"]
@@ -197,11 +196,9 @@ def scan_reminders(today: datetime.date, *, dry_run: bool = False, in_process: b
         ]
     )
 
-    from tasks.jobs import deliver_reminder  # the job module imports the services
-
     for reminder in claimed:
         if in_process:
-            transaction.on_commit(partial(deliver_reminder.apply, args=[reminder.pk]))
+            run_after_commit(DELIVER_REMINDER, reminder.pk)
         else:
-            queue_after_commit(deliver_reminder, reminder.pk)
+            queue_after_commit(DELIVER_REMINDER, reminder.pk)
     return result

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from tasks.access import require_editor
 from tasks.models import Reminder, Task
-from tasks.queueing import queue, queue_after_commit
+from tasks.queueing import DELIVER_REMINDER, queue, queue_after_commit
 
 __all__ = [
     "ManualReminders",
@@ -66,7 +66,7 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
     """Remind every active liaison of the task's departments, once per person, task and day.
 
     Returns the claimed reminders (a ManualReminders list whose `skipped` names who was already reminded
-    today). Emails go out from `tasks.jobs.deliver_reminder` once this transaction commits.
+    today). Emails go out from the `tasks.deliver_reminder` job once this transaction commits.
     """
     require_editor(sender, task)
     message = str(message or "").strip()
@@ -113,11 +113,9 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
     claimed_ids = {r.recipient_id for r in claimed}
     skipped = [user for user in liaisons if user.pk not in claimed_ids]
 
-    from tasks.jobs import deliver_reminder  # the job module imports this one
-
     for reminder in claimed:
         # A broker that is down keeps the reminder claimed for requeue_unsent; the page still answers.
-        queue_after_commit(deliver_reminder, reminder.pk)
+        queue_after_commit(DELIVER_REMINDER, reminder.pk)
     return ManualReminders(claimed, skipped)
 
 
@@ -279,9 +277,7 @@ def requeue_unsent(*, older_than: datetime.timedelta = UNSENT_AFTER) -> int:
         created_at__lt=now - older_than,
         created_at__gte=now - datetime.timedelta(days=2),
     ).values_list("pk", flat=True)
-    from tasks.jobs import deliver_reminder  # the job module imports this one
-
-    return sum(queue(deliver_reminder, pk) for pk in stale)
+    return sum(queue(DELIVER_REMINDER, pk) for pk in stale)
 
 
 def reminders_of(user) -> QuerySet[Reminder]:

@@ -7,7 +7,7 @@ conditional UPDATE on the report's status, so two clicks or two reviewers cannot
 A department is late for a period when it has tasks and, after the period's due date
 (`report_periods.due_date`), its report is not submitted or approved. Its active liaisons are reminded
 once a day (a `Reminder` of kind report, claimed per recipient, kind and day) through the path every
-reminder takes: claimed in the transaction, emailed by `tasks.jobs.deliver_reminder` after commit.
+reminder takes: claimed in the transaction, emailed by the `tasks.deliver_reminder` job after commit.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from reform.workdays import is_workday
 from regions.models import Department, Region
 from tasks.access import NotPermitted, may_submit_report
 from tasks.models import Reminder, Report
-from tasks.queueing import queue_after_commit
+from tasks.queueing import DELIVER_REMINDER, queue_after_commit
 from tasks.services import reminders
 from tasks.services.department_reports import departments_with_tasks, reports_visible_to, require_reviewer
 from tasks.services.report_periods import due_date, parse_period, previous_period
@@ -140,7 +140,6 @@ def remind_late_reports(today: datetime.date) -> dict:
         .order_by("department_id", "pk")
     )
     claimed: list[Reminder] = []
-    from tasks.jobs import deliver_reminder  # the job module imports this one
 
     with transaction.atomic():
         already = set(
@@ -165,5 +164,5 @@ def remind_late_reports(today: datetime.date) -> dict:
             # Someone claimed one of them since our read: claim them one by one.
             claimed = [reminder for reminder in candidates if reminders.claim_one(reminder)]
         for reminder in claimed:
-            queue_after_commit(deliver_reminder, reminder.pk)
+            queue_after_commit(DELIVER_REMINDER, reminder.pk)
     return {"today": today.isoformat(), "workday": True, "period": period, "claimed": len(claimed)}
