@@ -7,5 +7,5 @@ class TasksConfig(AppConfig):
     verbose_name = _("Task ledger")
 
     def ready(self) -> None:
-        # Keeps Task.due_on and TaskScope in step with single saves; see tasks/derived.py.
+        # Keeps Task.due_on and TaskScope in step with single saves; see tasks/models/derived.py.
         from tasks import signals  # noqa: F401

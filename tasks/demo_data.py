@@ -22,7 +22,6 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from regions.models import Department, Region
-from tasks import derived
 from tasks.models import (
     Assignment,
     Deadline,
@@ -33,6 +32,7 @@ from tasks.models import (
     TargetReading,
     Task,
     TaskStatus,
+    derived,
 )
 
 GENERATED_MARKER = "【生成数据"

@@ -1,6 +1,6 @@
-"""Keep the derived data of tasks/derived.py in step with single saves (admin, factories, create()).
+"""Keep the derived data of tasks/models/derived.py in step with single saves (admin, factories, create()).
 
-Bulk inserts and queryset updates send no signals: the services that make them call tasks/derived.py
+Bulk inserts and queryset updates send no signals: the services that make them call tasks/models/derived.py
 themselves. Deletes are handled by Deadline.delete()/Assignment.delete() and by the services, not by
 post_delete receivers, which would make Django load every cascaded row of a large delete.
 """
@@ -11,8 +11,16 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from regions.models import Department, Region
-from tasks import derived
-from tasks.models import Assignment, Deadline, PolicyDocument, ProgressUpdate, Target, Task, TaskChange
+from tasks.models import (
+    Assignment,
+    Deadline,
+    PolicyDocument,
+    ProgressUpdate,
+    Target,
+    Task,
+    TaskChange,
+    derived,
+)
 from tasks.services import dashboard_cache
 
 

@@ -7,9 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from regions.models import Department, Region
-from tasks import derived
 from tasks.demo_data import generated_documents
-from tasks.models import Assignment, Deadline, PolicyDocument, ProgressUpdate, Task, TaskStatus
+from tasks.models import Assignment, Deadline, PolicyDocument, ProgressUpdate, Task, TaskStatus, derived
 from tests.factories import PolicyDocumentFactory, ProgressUpdateFactory, TaskFactory
 
 

@@ -9,8 +9,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from tasks import derived
-from tasks.models import Assignment, Deadline, Task, TaskScope
+from tasks.models import Assignment, Deadline, Task, TaskScope, derived
 from tasks.services import editing, extensions
 from tests.factories import (
     AssignmentFactory,

@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from regions.models import Department, DepartmentAlias, Region
-from tasks import derived
 from tasks.models import (
     Assignment,
     Deadline,
@@ -21,6 +20,7 @@ from tasks.models import (
     Task,
     TaskChange,
     TaskStatus,
+    derived,
 )
 from tasks.services import DocumentImportError, build_draft, import_document, parse_upload
 

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 
 
 def fill_derived(apps, schema_editor):
-    """Compute due_on and the scope rows of the tasks that exist (tasks/derived.py keeps them after)."""
+    """Compute due_on and the scope rows of the tasks that exist (tasks/models/derived.py keeps them after)."""
     Task = apps.get_model("tasks", "Task")
     Deadline = apps.get_model("tasks", "Deadline")
     Assignment = apps.get_model("tasks", "Assignment")

@@ -1,9 +1,10 @@
 from tasks.models.audit import TaskChange
 from tasks.models.documents import DocumentImport, PolicyDocument
-from tasks.models.jobs import Reminder, Report
+from tasks.models.extensions import ExtensionRequest
 from tasks.models.ledger import Assignment, Deadline, Target, Task, TaskQuerySet, TaskStatus
 from tasks.models.progress import AppendOnlyError, Evidence, ProgressUpdate, TargetReading
-from tasks.models.requests import ExtensionRequest
+from tasks.models.reminders import Reminder
+from tasks.models.reports import Report
 from tasks.models.scope import TaskScope
 
 __all__ = [

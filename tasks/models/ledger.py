@@ -44,7 +44,7 @@ class TaskQuerySet(models.QuerySet):
         if scope.everything:
             return self
         if scope.region_id:
-            # TaskScope holds, for each task, the regions it is visible from (see tasks/derived.py):
+            # TaskScope holds, for each task, the regions it is visible from (see tasks/models/derived.py):
             # one index range instead of an OR across documents and assignments.
             in_scope = TaskScope.objects.filter(region_id=scope.region_id).values("task_id")
             return self.filter(pk__in=in_scope)
@@ -57,7 +57,7 @@ class TaskQuerySet(models.QuerySet):
     def with_schedule(self, today: datetime.date | None = None) -> TaskQuerySet:
         """Annotate what the traffic lights and the due-date filters need, in the same query.
 
-        - `due_on` (a column, kept by tasks/derived.py): the latest dated deadline, or None;
+        - `due_on` (a column, kept by tasks/models/derived.py): the latest dated deadline, or None;
         - `next_due_on`: the earliest dated deadline on or after `today` (the next milestone);
         - `is_overdue`: past `due_on` and neither completed nor suspended;
         - `starts_on`: the document's issue date, or the day the task was created, from which the
@@ -143,7 +143,7 @@ class Task(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     # Optimistic locking: every save increments it; a save based on an older value is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
-    # Derived: the latest dated deadline, kept by tasks/derived.py whenever deadlines change, so that
+    # Derived: the latest dated deadline, kept by tasks/models/derived.py whenever deadlines change, so that
     # overdue counts and due-date filters read a column instead of a subquery per task.
     due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -174,7 +174,7 @@ class Task(models.Model):
         return f"{self.label} {head}" if self.label else head
 
     def save(self, *args, **kwargs) -> None:
-        # `due_on` is derived (tasks/derived.py): an instance loaded before its deadlines changed
+        # `due_on` is derived (tasks/models/derived.py): an instance loaded before its deadlines changed
         # must not write its stale copy back, so an ordinary save leaves the column alone.
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
@@ -221,7 +221,7 @@ class Assignment(models.Model):
         return f"{self.department} · {self.get_role_display()}"
 
     def delete(self, *args, **kwargs):
-        from tasks import derived
+        from tasks.models import derived
 
         result = super().delete(*args, **kwargs)
         derived.refresh_scope([self.task_id])
@@ -268,7 +268,7 @@ class Deadline(models.Model):
         return self.text
 
     def delete(self, *args, **kwargs):
-        from tasks import derived
+        from tasks.models import derived
 
         result = super().delete(*args, **kwargs)
         derived.refresh_due_on([self.task_id])

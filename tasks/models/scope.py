@@ -12,7 +12,7 @@ class TaskScope(models.Model):
     A task is visible from a region when its document was issued there or below, or when one of its
     departments belongs there or below. So the rows of a task are its document's region and each
     assigned department's region, each with its parent and grandparent (regions are three levels
-    deep at most). Derived data: tasks/derived.py rewrites a task's rows whenever its document,
+    deep at most). Derived data: tasks/models/derived.py rewrites a task's rows whenever its document,
     assignments or a region or department they point to change; never edit them by hand.
     """
 

@@ -206,7 +206,7 @@ def group_aggregates(today: datetime.date) -> dict[str, Count]:
 def dashboard_summary(user, today: datetime.date | None = None) -> DashboardSummary:
     """Everything on the dashboard for this user's scope, in at most nine queries, however many rows."""
     today = today or timezone.localdate()
-    # Plain columns only (due_on is kept up to date by tasks/derived.py): no subquery per task.
+    # Plain columns only (due_on is kept up to date by tasks/models/derived.py): no subquery per task.
     tasks = Task.objects.visible_to(user).order_by()
     # One scan for the totals and the region rows: the totals are the sum of the region groups.
     by_child = _counts_by_child_region(user, tasks, today)

@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
-from tasks import derived
 from tasks.access import require_editor
-from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus
+from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus, derived
 
 # Fields office staff may change through update_task; the rest change through their own workflows.
 EDITABLE_TASK_FIELDS = frozenset({"label", "section", "text", "status", "progress"})

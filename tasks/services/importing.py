@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Department, DepartmentAlias, Region
 from regions.resolve import DepartmentResolver, normalize_name
-from tasks import derived
-from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskChange, TaskStatus
+from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskChange, TaskStatus, derived
 from tasks.parsing import ParsedDocument, ParseError, parse_document
 from tasks.services import dashboard_cache
 from tasks.services.draft_validation import ROLE_RANK, parse_decimal, validate_draft

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.files import File
 
 from tasks.models import Report
-from tasks.models.jobs import report_path
+from tasks.models.reports import report_path
 
 logger = logging.getLogger(__name__)
 

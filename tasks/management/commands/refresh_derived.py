@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tasks import derived
+from tasks.models import derived
 
 
 class Command(BaseCommand):

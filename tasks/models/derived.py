@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from django.db.models import OuterRef, Subquery
 
 from regions.models import Region
-from tasks.models import Assignment, Deadline, Task, TaskScope
+from tasks.models.ledger import Assignment, Deadline, Task
+from tasks.models.scope import TaskScope
 
 # Ids per statement: well under SQLite's limit on bound parameters.
 CHUNK = 2000
