@@ -19,15 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:  # the models import this module's scope rule
-    from tasks.models import Assignment, Report, Task
+from accounts.scope import NOTHING, Scope, is_active, scope_of
+from tasks.models import Assignment, Report, Task
 
 __all__ = [
+    "NOTHING",
     "NotPermitted",
     "Scope",
     "can_edit_task",
@@ -66,40 +66,7 @@ class NotPermitted(PermissionDenied):
         return str(self.message)
 
 
-# Scope ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user sees: everything, a region's subtree, one department, or nothing."""
-
-    everything: bool = False
-    region_id: int | None = None
-    department_id: int | None = None
-
-    @property
-    def nothing(self) -> bool:
-        return not (self.everything or self.region_id or self.department_id)
-
-
-NOTHING = Scope()
-
-
-def is_active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def scope_of(user) -> Scope:
-    """The one rule of scope, which `Task.objects.visible_to` and every other scoped queryset follow."""
-    if not is_active(user):
-        return NOTHING
-    if user.is_superuser:
-        return Scope(everything=True)
-    if (user.is_office or user.is_leader) and user.region_id:
-        return Scope(region_id=user.region_id)
-    if user.is_liaison and user.department_id:
-        return Scope(department_id=user.department_id)
-    return NOTHING
+# Scope (accounts/scope.py: the user model's app, so that the models can scope querysets with it) -----
 
 
 def _office_in_region(user) -> bool:
@@ -124,15 +91,11 @@ def _own_liaison(user, department_id: int | None) -> bool:
 
 def can_view_task(user, task: Task) -> bool:
     """Whether the task is within the user's scope (one query)."""
-    from tasks.models import Task
-
     return is_active(user) and Task.objects.visible_to(user).filter(pk=task.pk).exists()
 
 
 def get_task_for(user, pk: int) -> Task:
     """The task if the user may see it; Task.DoesNotExist otherwise, so that views answer 404."""
-    from tasks.models import Task
-
     return Task.objects.visible_to(user).get(pk=pk)
 
 
@@ -159,8 +122,6 @@ def reporting_roles(user, assignments: Iterable[Assignment]) -> set[str]:
 
 def can_report_on(user, task: Task) -> bool:
     """A liaison reports on tasks assigned (in any role) to their department."""
-    from tasks.models import Assignment
-
     if not (is_active(user) and user.is_liaison and user.department_id):
         return False
     return Assignment.objects.filter(task_id=task.pk, department_id=user.department_id).exists()
@@ -168,8 +129,6 @@ def can_report_on(user, task: Task) -> bool:
 
 def require_visible(user, task: Task) -> None:
     """Out of scope behaves as not found, even when a caller already holds the object."""
-    from tasks.models import Task
-
     if not can_view_task(user, task):
         raise Task.DoesNotExist(_("No such task."))
 

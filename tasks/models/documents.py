@@ -10,12 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
+
 
 class PolicyDocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> PolicyDocumentQuerySet:
         """Documents of the user's region and below, or holding a task the user may see."""
         from regions.models import Region
-        from tasks.access import scope_of  # the role rule; it imports these models lazily
         from tasks.models.ledger import Task
         from tasks.models.scope import TaskScope
 

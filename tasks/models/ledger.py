@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
+
 
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
@@ -37,7 +39,6 @@ class TaskQuerySet(models.QuerySet):
         assigned to a department of their region or below. Liaisons: tasks assigned to their
         department. Anyone else: nothing.
         """
-        from tasks.access import scope_of  # the role rule; it imports these models lazily
         from tasks.models.scope import TaskScope
 
         scope = scope_of(user)
