@@ -35,8 +35,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
-from tasks.services import DocumentImportError, VersionConflict
-from tasks.services.report_filling import FillErrors
+from tasks.imports.services.importing import DocumentImportError
+from tasks.ledger.services.editing import VersionConflict
+from tasks.reports.services.filling import FillErrors
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""FilterSets of the lists that only the API has (the task list's is tasks.filtersets.TaskFilterSet).
+"""FilterSets of the lists that only the API has (the task list's is tasks.ledger.filtersets.TaskFilterSet).
 
 Each narrows the queryset its view gives it, which is already limited to the user's scope.
 """

@@ -26,7 +26,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
-from api.serializers.errors import ErrorSerializer, ValidationErrorSerializer, VersionConflictSerializer
+from api.errors import ErrorSerializer, ValidationErrorSerializer, VersionConflictSerializer
 
 ERROR_SERIALIZERS = {400: ValidationErrorSerializer, 412: VersionConflictSerializer}
 DESCRIPTIONS = {

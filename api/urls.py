@@ -10,19 +10,19 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.views.auth import MeView, TokenView
-from api.views.completion import TaskCompletionRequestView, TaskReturnView, TaskVerifyView
-from api.views.dashboard import DashboardView
-from api.views.documents import DocumentViewSet
-from api.views.evidence import EvidenceDownloadView
-from api.views.extensions import ExtensionDecisionView, TaskExtensionsView
-from api.views.imports import DocumentImportViewSet
-from api.views.ledger import AssignmentViewSet, DeadlineViewSet, TargetViewSet
-from api.views.progress import TaskProgressView
-from api.views.regions import DepartmentViewSet, RegionViewSet
-from api.views.reminders import TaskRemindersView
-from api.views.reports import ReportViewSet
-from api.views.tasks import TaskViewSet
+from accounts.api import MeView, TokenView
+from regions.api import DepartmentViewSet, RegionViewSet
+from tasks.dashboard.api import DashboardView
+from tasks.imports.api import DocumentImportViewSet
+from tasks.ledger.api.completion import TaskCompletionRequestView, TaskReturnView, TaskVerifyView
+from tasks.ledger.api.documents import DocumentViewSet
+from tasks.ledger.api.evidence import EvidenceDownloadView
+from tasks.ledger.api.extensions import ExtensionDecisionView, TaskExtensionsView
+from tasks.ledger.api.parts import AssignmentViewSet, DeadlineViewSet, TargetViewSet
+from tasks.ledger.api.progress import TaskProgressView
+from tasks.ledger.api.tasks import TaskViewSet
+from tasks.reminders.api import TaskRemindersView
+from tasks.reports.api import ReportViewSet
 
 app_name = "api"
 

@@ -174,12 +174,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-# Each evidence file (佐证材料) attached to a progress report; checked by content in tasks/evidence.py.
+# Each evidence file (佐证材料) attached to a progress report; checked by content in tasks/ledger/evidence.py.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # The import review form has a dozen fields per task and documents have 150+ tasks.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Task-list traffic lights (tasks/lights.py): yellow when the next dated deadline is at most
+# Task-list traffic lights (tasks/ledger/lights.py): yellow when the next dated deadline is at most
 # due_soon_days away, or when the share of the time used runs ahead of the reported progress by
 # more than behind_margin percentage points.
 TRAFFIC_LIGHTS = {
@@ -207,7 +207,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
-# The daily reminder scan (tasks/services/reminder_scan.py), run by beat at this hour, Asia/Shanghai, on
+# The daily reminder scan (tasks/reminders/services/scan.py), run by beat at this hour, Asia/Shanghai, on
 # working days only: per liaison one digest of their department's tasks overdue or due within
 # REMINDER_DUE_SOON_DAYS calendar days; tasks overdue by more than REMINDER_ESCALATE_AFTER_DAYS go to the
 # office staff and leaders of the regions that see them as well.
@@ -217,12 +217,12 @@ REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 # A digest lists this many tasks and links to the list for the rest, so that an email stays readable.
 REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 50)
-# After a write, a job recomputes the dashboards opened recently (tasks/services/dashboard_cache.py),
+# After a write, a job recomputes the dashboards opened recently (tasks/dashboard/services/cache.py),
 # DASHBOARD_WARM_DELAY seconds later so that a burst of writes shares one run. Off by default without
 # a worker (eager jobs): the recomputation would run inside the request that wrote.
 DASHBOARD_WARM = env_bool("DASHBOARD_WARM", not CELERY_TASK_ALWAYS_EAGER)
 DASHBOARD_WARM_DELAY = env_int("DASHBOARD_WARM_DELAY", 5)
-# Monthly department reports (tasks/services/report_periods.py): built by beat on the first working day
+# Monthly department reports (tasks/reports/services/periods.py): built by beat on the first working day
 # of a month at this hour for the month just ended, due back REPORT_DUE_WORKING_DAYS working days into
 # the month (the first working day counts as the first).
 REPORT_BUILD_HOUR = env_int("REPORT_BUILD_HOUR", 8)
@@ -270,7 +270,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "tasks.models.ledger.TaskStatus",
-        "ReportableStatusEnum": "api.serializers.progress.REPORTABLE_CHOICES",
+        "ReportableStatusEnum": "tasks.ledger.serializers.progress.REPORTABLE_CHOICES",
         "AssignmentRoleEnum": "tasks.models.ledger.Assignment.Role",
         "DeadlineKindEnum": "tasks.models.ledger.Deadline.Kind",
         "ComparatorEnum": "tasks.models.ledger.Target.Comparator",

@@ -42,9 +42,9 @@ from openpyxl import Workbook  # noqa: E402
 
 from regions.models import Region  # noqa: E402
 from tasks.models import TaskScope  # noqa: E402
-from tasks.reports.ledger import rank_departments  # noqa: E402
-from tasks.services.ledger_export import iter_ledger_rows, ranking_for, scope_tasks, write_ledger  # noqa: E402
-from tasks.services.report_periods import previous_period  # noqa: E402
+from tasks.reports.services.ledger import iter_ledger_rows, ranking_for, scope_tasks, write_ledger  # noqa: E402
+from tasks.reports.services.periods import previous_period  # noqa: E402
+from tasks.workbooks.ledger import rank_departments  # noqa: E402
 
 
 def _busiest_region() -> Region:

@@ -106,7 +106,7 @@ def main() -> None:
         ("task list, page 200 = row 10,000 (office)", office_client, task_list, {"page": 200}),
         ("task list, last page (office)", office_client, task_list, {"page": "last"}),
         ("task list, first page (leader)", leader_client, task_list, {}),
-        # ?refresh=1 recomputes every figure, bypassing the cache (tasks/services/dashboard_cache.py).
+        # ?refresh=1 recomputes every figure, bypassing the cache (tasks/dashboard/services/cache.py).
         ("dashboard, recomputed (office)", office_client, dashboard, {"refresh": "1"}),
         ("dashboard, recomputed (superuser, all tasks)", admin_client, dashboard, {"refresh": "1"}),
         ("dashboard (office)", office_client, dashboard, {}),
@@ -162,7 +162,7 @@ def _bench_warm_up(client: Client, url: str, runs: int) -> None:
     does not make."""
     from django.core.cache import cache
 
-    from tasks.services.dashboard_cache import warm_dashboards
+    from tasks.dashboard.services.cache import warm_dashboards
 
     client.get(url)  # the office's scope counts as viewed
     jobs, views = [], []

@@ -36,8 +36,8 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from reform.workdays import next_workday  # noqa: E402
 from tasks.models import Assignment, Reminder, Task  # noqa: E402
-from tasks.services.reminder_scan import scan_reminders  # noqa: E402
-from tasks.services.reminders import deliver  # noqa: E402
+from tasks.reminders.services.scan import scan_reminders  # noqa: E402
+from tasks.reminders.services.sending import deliver  # noqa: E402
 
 
 class Rollback(Exception):

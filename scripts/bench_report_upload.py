@@ -42,11 +42,11 @@ from openpyxl import load_workbook  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from regions.models import Department  # noqa: E402
+from tasks.ledger.services.progress import record_progress  # noqa: E402
 from tasks.models import Assignment, Report, Target, Task, TaskStatus  # noqa: E402
-from tasks.reports import department as layout  # noqa: E402
-from tasks.services.department_reports import build_report  # noqa: E402
-from tasks.services.progress import record_progress  # noqa: E402
-from tasks.services.report_filling import apply_entries, parse_upload, require_filler  # noqa: E402
+from tasks.reports.services.department import build_report  # noqa: E402
+from tasks.reports.services.filling import apply_entries, parse_upload, require_filler  # noqa: E402
+from tasks.workbooks import department_report as layout  # noqa: E402
 
 
 def _busiest_department() -> Department:

@@ -141,8 +141,8 @@ def prepare_plan() -> Plan:
 
     from accounts.models import Role, User
     from regions.models import Region
+    from tasks.ledger.services.progress import REPORTABLE_STATUSES
     from tasks.models import Assignment, Task
-    from tasks.services.progress import REPORTABLE_STATUSES
 
     province = Region.objects.filter(level=Region.Level.PROVINCE, code="410000").first()
     if province is None or not Task.objects.exists():

@@ -12,9 +12,8 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import find_department, find_region
+from tasks.imports.services.importing import build_draft, checksum_of, import_document, parse_upload
 from tasks.models import PolicyDocument
-from tasks.services import build_draft, import_document, parse_upload
-from tasks.services.importing import checksum_of
 
 FIXTURES = ["regions", "departments"]
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"

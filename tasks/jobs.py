@@ -7,15 +7,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from tasks import queueing
+from tasks.dashboard.services import cache as dashboard_cache
 from tasks.models import Task
-from tasks.services import (
-    dashboard_cache,
-    department_reports,
-    ledger_export,
-    reminder_scan,
-    reminders,
-    report_workflow,
-)
+from tasks.reminders.services import scan as reminder_scan
+from tasks.reminders.services import sending as reminders
+from tasks.reports.services import department as department_reports
+from tasks.reports.services import ledger as ledger_export
+from tasks.reports.services import workflow as report_workflow
 
 # Worth another try: the mail server or the network, not the message.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -64,7 +62,7 @@ def scan_reminders(today: str | None = None) -> dict:
 # Safe to repeat: it computes only what the cache lacks.
 @shared_task(name=queueing.WARM_DASHBOARDS, acks_late=True)
 def warm_dashboards() -> list[str]:
-    """Recompute the recently viewed dashboards after a write (tasks/services/dashboard_cache.py)."""
+    """Recompute the recently viewed dashboards after a write (tasks/dashboard/services/cache.py)."""
     return dashboard_cache.warm_dashboards()
 
 

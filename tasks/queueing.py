@@ -4,7 +4,7 @@ A write (a progress report, a 催办) is committed before its job is queued. If 
 cannot be queued, but the write must stand and the page must answer: `queue` logs the failure and notes
 it for the request (`noting_delays`), which then tells the user that background work is delayed. The
 rows it concerns stay as they were (a reminder stays claimed) and the next reminder scan queues them
-again (`tasks.services.reminders.requeue_unsent`).
+again (`tasks.reminders.services.sending.requeue_unsent`).
 
 Jobs are queued by name (the constants below, which tasks/jobs.py registers its jobs under): services
 never import tasks.jobs, which imports the services, and tasks/jobs.py is the only module of the app

@@ -11,6 +11,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from regions.models import Department, Region
+from tasks.dashboard.services import cache as dashboard_cache
 from tasks.models import (
     Assignment,
     Deadline,
@@ -21,7 +22,6 @@ from tasks.models import (
     TaskChange,
     derived,
 )
-from tasks.services import dashboard_cache
 
 
 @receiver(post_save, sender=Deadline, dispatch_uid="derived_deadline_saved")

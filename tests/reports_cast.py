@@ -18,7 +18,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from tasks.models import Assignment, Report
-from tasks.services.department_reports import build_report
+from tasks.reports.services.department import build_report
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,

@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from tasks.access import NotPermitted
+from tasks.ledger.services.editing import VersionConflict, update_task
+from tasks.ledger.services.progress import request_completion, return_task, verify_completion
 from tasks.models import Assignment, ProgressUpdate, Task, TaskChange, TaskStatus
-from tasks.services import VersionConflict, request_completion, return_task, update_task, verify_completion
 from tests.factories import AssignmentFactory, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

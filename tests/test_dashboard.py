@@ -29,10 +29,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks.filtersets import TaskFilterSet
+from tasks.dashboard.services.summary import SECTION_DOCUMENTS, DashboardSummary, Figure, dashboard_summary
+from tasks.ledger.filtersets import TaskFilterSet
 from tasks.models import Assignment, Task, TaskChange, TaskStatus
-from tasks.services import dashboard_summary
-from tasks.services.dashboard import SECTION_DOCUMENTS, DashboardSummary, Figure
 from tests.factories import (
     AssignmentFactory,
     CityFactory,

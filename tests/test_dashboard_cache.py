@@ -1,13 +1,13 @@
-"""The dashboard page keeps its figures until the ledger changes (tasks/services/dashboard_cache.py)."""
+"""The dashboard page keeps its figures until the ledger changes (tasks/dashboard/services/cache.py)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tasks.dashboard.services.cache import cached_dashboard_summary, ledger_signature
+from tasks.ledger.services.editing import update_task
 from tasks.models import Task, TaskStatus
-from tasks.services import update_task
-from tasks.services.dashboard_cache import cached_dashboard_summary, ledger_signature
 from tests.factories import DeadlineFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_a_write_warms_the_dashboards_viewed_recently(
 
 
 def test_the_warm_up_computes_only_viewed_scopes_missing_from_the_cache(leader, outsider, insurance_task):
-    from tasks.services.dashboard_cache import warm_dashboards
+    from tasks.dashboard.services.cache import warm_dashboards
 
     assert warm_dashboards() == []  # nobody has opened a dashboard
     cached_dashboard_summary(leader)
@@ -104,7 +104,7 @@ def test_the_warm_up_computes_only_viewed_scopes_missing_from_the_cache(leader, 
 
 def test_a_burst_of_commits_queues_one_warm_up(leader, insurance_task, settings, monkeypatch):
     from tasks import jobs
-    from tasks.services import dashboard_cache
+    from tasks.dashboard.services import cache as dashboard_cache
 
     queued = []
     monkeypatch.setattr(jobs.warm_dashboards, "apply_async", lambda **kwargs: queued.append(kwargs))

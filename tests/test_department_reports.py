@@ -15,9 +15,9 @@ from regions.models import Department
 from tasks.access import NotPermitted
 from tasks.jobs import build_monthly_reports as monthly_job
 from tasks.models import Report
-from tasks.reports.department import OVERDUE_FILL, build_department_workbook
-from tasks.services import department_reports
-from tasks.services.department_reports import build_report, request_department_report
+from tasks.reports.services import department as department_reports
+from tasks.reports.services.department import build_report, request_department_report
+from tasks.workbooks.department_report import OVERDUE_FILL, build_department_workbook
 from tests.reports_cast import BUILD_DAY, PERIOD, open_workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
@@ -118,7 +118,7 @@ class TestWorkbook:
         )
 
     def test_text_that_looks_like_a_formula_stays_text(self):
-        from tasks.reports.department import DepartmentRow
+        from tasks.workbooks.department_report import DepartmentRow
 
         row = DepartmentRow(
             task_id=1,

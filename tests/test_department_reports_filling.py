@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from tasks.access import NotPermitted
 from tasks.models import ProgressUpdate, Report, Target, TargetReading, Task, TaskChange, TaskStatus
-from tasks.services.report_filling import FillErrors, fill_online, upload_report
+from tasks.reports.services.filling import FillErrors, fill_online, upload_report
 from tests.factories import ReportFactory
 from tests.reports_cast import login, open_workbook, workbook_upload
 

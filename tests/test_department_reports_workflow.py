@@ -11,7 +11,7 @@ from django.urls import reverse
 from tasks.access import NotPermitted
 from tasks.jobs import remind_late_reports as remind_job
 from tasks.models import Reminder, Report
-from tasks.services.report_workflow import approve_report, late_departments, return_report, submit_report
+from tasks.reports.services.workflow import approve_report, late_departments, return_report, submit_report
 from tests.factories import AssignmentFactory, DepartmentFactory, ReportFactory, TaskFactory, UserFactory
 from tests.reports_cast import DUE_DAY, PERIOD, login
 

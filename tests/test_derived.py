@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
+from tasks.ledger.services import editing, extensions
 from tasks.models import Assignment, Deadline, Task, TaskScope, derived
-from tasks.services import editing, extensions
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,

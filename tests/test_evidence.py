@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from tasks.evidence import check_evidence, safe_filename
+from tasks.ledger.evidence import check_evidence, safe_filename
+from tasks.ledger.services.progress import record_progress
 from tasks.models import Evidence, ProgressUpdate, Task, TaskStatus
-from tasks.services import record_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,7 @@ class TestBadFiles:
         def explode(*args, **kwargs):
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr("tasks.services.progress.bump_version", explode)
+        monkeypatch.setattr("tasks.ledger.services.progress.bump_version", explode)
         with pytest.raises(RuntimeError):
             record_progress(
                 insurance_task, liaison, status="in_progress", percent=5, files=[upload("a.pdf", PDF)]

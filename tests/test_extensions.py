@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tasks.access import NotPermitted
+from tasks.ledger.services.extensions import decide_extension, request_extension
 from tasks.models import Deadline, ExtensionRequest, Task, TaskChange
-from tasks.services import decide_extension, request_extension
 from tests.factories import DeadlineFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def english():
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr("tasks.services.extensions.timezone.localdate", lambda: TODAY)
+    monkeypatch.setattr("tasks.ledger.services.extensions.timezone.localdate", lambda: TODAY)
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ class TestRequesting:
     ):
         # A concurrent request that passed the check first: the database has the last word.
         monkeypatch.setattr(
-            "tasks.services.extensions.ExtensionRequest.objects.filter",
+            "tasks.ledger.services.extensions.ExtensionRequest.objects.filter",
             lambda **kwargs: ExtensionRequest.objects.none(),
         )
 

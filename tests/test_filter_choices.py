@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tasks.filtersets import LISTED_DOCUMENTS, listed_departments, listed_documents
-from tasks.widgets import PlainSelect
+from tasks.ledger.filtersets import LISTED_DOCUMENTS, listed_departments, listed_documents
+from tasks.ledger.widgets import PlainSelect
 from tests.factories import AssignmentFactory, DepartmentFactory, PolicyDocumentFactory, TaskFactory
 from tests.test_filtersets import filtered, make_filterset
 

@@ -10,8 +10,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.request import Request
 
 from regions.models import Region
-from tasks.filtersets import TaskFilterSet, departments_visible_to, regions_visible_to
-from tasks.lights import attach_lights
+from tasks.ledger.filtersets import TaskFilterSet, departments_visible_to, regions_visible_to
+from tasks.ledger.lights import attach_lights
 from tasks.models import Assignment, Deadline, Task, TaskChange, TaskStatus
 from tests.factories import (
     AssignmentFactory,

@@ -15,16 +15,10 @@ from django.urls import reverse
 from accounts.models import User
 from regions.models import Department, DepartmentAlias, Region
 from regions.resolve import DepartmentResolver
+from tasks.imports.services.importing import DocumentImportError, build_draft, parse_upload
+from tasks.imports.services.review import allowed_departments, review_problems, start_import
+from tasks.imports.services.review_edits import apply_review, draft_revision
 from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Target, Task
-from tasks.services import (
-    DocumentImportError,
-    apply_review,
-    build_draft,
-    draft_revision,
-    parse_upload,
-    start_import,
-)
-from tasks.services.review import allowed_departments, review_problems
 from tests.test_importing import SEED_004, SEEDS, SMALL
 
 UNKNOWN = SMALL.replace("市医保局牵头", "市医疗保障部门牵头")  # task 2 names a body no department is called

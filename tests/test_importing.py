@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from regions.models import Department, DepartmentAlias, Region
+from tasks.imports.services.importing import DocumentImportError, build_draft, import_document, parse_upload
 from tasks.models import (
     Assignment,
     Deadline,
@@ -22,7 +23,6 @@ from tasks.models import (
     TaskStatus,
     derived,
 )
-from tasks.services import DocumentImportError, build_draft, import_document, parse_upload
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 SEED_001 = SEEDS / "001_7a68ed7b43eddbc1.txt"
@@ -192,7 +192,8 @@ def test_a_failure_half_way_leaves_the_database_and_media_as_they_were(zhengzhou
     media_before = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     with (
         mock.patch(
-            "tasks.services.importing.Target.objects.bulk_create", side_effect=RuntimeError("disk full")
+            "tasks.imports.services.importing.Target.objects.bulk_create",
+            side_effect=RuntimeError("disk full"),
         ),
         pytest.raises(RuntimeError),
     ):

@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 from regions.models import Region
 from tasks.access import NotPermitted
 from tasks.models import Assignment, Report, TaskChange, TaskStatus
-from tasks.reports.ledger import DepartmentFigures, ReportTimeliness, rank_departments
-from tasks.services import ledger_export
-from tasks.services.ledger_export import build_ledger, ranking_for, request_ledger, write_ledger
-from tasks.services.report_periods import due_date
+from tasks.reports.services import ledger as ledger_export
+from tasks.reports.services.ledger import build_ledger, ranking_for, request_ledger, write_ledger
+from tasks.reports.services.periods import due_date
+from tasks.workbooks.ledger import DepartmentFigures, ReportTimeliness, rank_departments
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,

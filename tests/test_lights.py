@@ -5,7 +5,14 @@ import datetime
 import pytest
 from django.utils import translation
 
-from tasks.lights import LightColour, Thresholds, attach_lights, compute_light, elapsed_percent, light_for
+from tasks.ledger.lights import (
+    LightColour,
+    Thresholds,
+    attach_lights,
+    compute_light,
+    elapsed_percent,
+    light_for,
+)
 from tasks.models import Deadline, Task, TaskStatus
 from tests.factories import DeadlineFactory, PolicyDocumentFactory, TaskFactory
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from tasks.access import NotPermitted
 from tasks.jobs import deliver_reminder
 from tasks.models import Reminder, Task
-from tasks.services import send_manual_reminder
+from tasks.reminders.services.sending import send_manual_reminder
 from tests.factories import ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tasks.access import NotPermitted
-from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus
-from tasks.services import (
+from tasks.ledger.services.editing import (
     VersionConflict,
     edit_task,
     replace_assignments,
@@ -16,6 +15,7 @@ from tasks.services import (
     replace_targets,
     update_task,
 )
+from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus
 from tests.factories import (
     DeadlineFactory,
     DepartmentFactory,

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from tasks.access import NotPermitted
+from tasks.ledger.services.progress import record_progress
 from tasks.models import Evidence, ProgressUpdate, Target, TargetReading, Task, TaskChange, TaskStatus
-from tasks.services import record_progress
 from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db

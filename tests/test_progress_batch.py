@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tasks.access import NotPermitted
+from tasks.dashboard.services import cache as dashboard_cache
+from tasks.ledger.services import progress_batch
+from tasks.ledger.services.progress import record_progress
+from tasks.ledger.services.progress_batch import BatchErrors, ProgressItem, record_progress_batch
 from tasks.models import Assignment, ProgressUpdate, Target, TargetReading, Task, TaskChange, TaskStatus
-from tasks.services import dashboard_cache, progress_batch
-from tasks.services.progress import record_progress
-from tasks.services.progress_batch import BatchErrors, ProgressItem, record_progress_batch
-from tasks.services.report_filling import FillErrors, ReportEntry, apply_entries
+from tasks.reports.services.filling import FillErrors, ReportEntry, apply_entries
 from tests.factories import (
     AssignmentFactory,
     PolicyDocumentFactory,

@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from reform.celery import beat_schedule
 from tasks.jobs import scan_reminders as scan_job
 from tasks.models import Reminder, TaskStatus
-from tasks.services import reminder_scan
-from tasks.services.reminder_scan import scan_reminders
+from tasks.reminders.services import scan as reminder_scan
+from tasks.reminders.services.scan import scan_reminders
 from tests.factories import AssignmentFactory, DeadlineFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

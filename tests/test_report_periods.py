@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from tasks.services import report_periods
+from tasks.reports.services import periods as report_periods
 
 
 def test_period_arithmetic():

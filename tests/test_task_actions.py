@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tasks.ledger.services.editing import update_task
 from tasks.models import (
     Deadline,
     Evidence,
@@ -26,7 +27,6 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
-from tasks.services import update_task
 from tests.factories import DeadlineFactory, ExtensionRequestFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db

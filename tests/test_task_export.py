@@ -7,15 +7,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
+from tasks.ledger.rows import task_rows
 from tasks.models import Assignment, Task, TaskStatus
-from tasks.reports.rows import task_rows
-from tasks.reports.task_list import (
-    FREEZE_AT,
-    HEADER_ROW,
-    TaskRow,
-    build_task_list_workbook,
-    safe_text,
-)
+from tasks.workbooks.task_list import FREEZE_AT, HEADER_ROW, TaskRow, build_task_list_workbook, safe_text
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tasks.filtersets import TaskFilterSet
+from tasks.ledger.filtersets import TaskFilterSet
 from tasks.models import Assignment, Task, TaskChange, TaskStatus
-from tasks.reports.task_list import HEADER_ROW
+from tasks.workbooks.task_list import HEADER_ROW
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,

@@ -1,4 +1,4 @@
-"""Optimistic locking of tasks through tasks.services.update_task().
+"""Optimistic locking of tasks through tasks.ledger.services.editing.update_task().
 
 The contract: update_task(task, *, expected_version, user, **changes) saves the changes and
 increments the version by one when the stored version is the expected one, and records a
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def services():
     # Imported here rather than at module level so that, while the service does not exist, each
     # test fails on its own instead of the whole run stopping at collection.
-    return importlib.import_module("tasks.services")
+    return importlib.import_module("tasks.ledger.services.editing")
 
 
 @pytest.fixture

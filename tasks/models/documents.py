@@ -111,7 +111,7 @@ class DocumentImport(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
-    # The reviewable draft (tasks.services.importing.build_draft), edited until confirmed.
+    # The reviewable draft (tasks.imports.services.importing.build_draft), edited until confirmed.
     draft = models.JSONField(_("draft"), default=dict)
     text = models.TextField(_("extracted text"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)

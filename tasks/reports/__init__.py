@@ -1,1 +1,2 @@
-"""Workbooks: pure builders (rows in, bytes out) and the helpers that turn querysets into rows."""
+"""Department reports (月报), the office ledger (台账) and ranking (通报): periods, builds, filling in,
+the review workflow; their pages and API."""

@@ -8,8 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from api.serializers.dashboard import DashboardSummarySerializer
-from tasks.services.dashboard import DashboardSummary, dashboard_summary
+from tasks.dashboard.serializers import DashboardSummarySerializer
+from tasks.dashboard.services.summary import DashboardSummary, dashboard_summary
 
 pytestmark = pytest.mark.django_db
 

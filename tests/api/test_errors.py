@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from api.views.regions import RegionViewSet
+from regions.api import RegionViewSet
 from tests.api.conftest import PDF
 from tests.api.openapi import SchemaCheckingClient, openapi, operations_of
 
@@ -210,7 +210,7 @@ def test_an_evidence_download_serves_the_file_whatever_is_accepted(api_client, l
 def test_a_server_error_in_a_workflow_endpoint_is_the_documented_json_500(
     api_client, office, own_task, monkeypatch
 ):
-    from api.views import completion
+    from tasks.ledger.api import completion
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")

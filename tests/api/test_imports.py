@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tasks.imports.services.review_edits import draft_revision
 from tasks.models import DocumentImport, PolicyDocument, Task
-from tasks.services import draft_revision
 from tests.factories import OfficeUserFactory
 from tests.test_importing import SMALL
 

@@ -23,6 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
+from tasks.imports.services.review import start_import
+from tasks.imports.services.review_edits import draft_revision
 from tasks.models import (
     Assignment,
     Deadline,
@@ -38,8 +40,7 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
-from tasks.services import draft_revision, start_import
-from tasks.services.department_reports import build_report
+from tasks.reports.services.department import build_report
 from tests.api.conftest import later, token_client
 from tests.factories import PASSWORD, ExtensionRequestFactory, ReportFactory
 from tests.test_importing import SMALL

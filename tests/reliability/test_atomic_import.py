@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 
-from tasks.services import build_draft, import_document, parse_upload
+from tasks.imports.services.importing import build_draft, import_document, parse_upload
 from tests.reliability.test_atomic_writes import InjectedFailure, media_files, row_counts
 
 DOCUMENT = """郑州市深化医药卫生体制改革工作领导小组文件
@@ -43,7 +43,7 @@ def test_an_import_failing_half_way_writes_nothing_and_removes_its_stored_file(r
     # The document, its tasks, assignments and deadlines are written; the targets fail.
     with (
         mock.patch(
-            "tasks.services.importing.Target.objects.bulk_create",
+            "tasks.imports.services.importing.Target.objects.bulk_create",
             side_effect=InjectedFailure("disk full"),
         ) as targets,
         pytest.raises(InjectedFailure),

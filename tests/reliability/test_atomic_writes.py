@@ -11,10 +11,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tasks.ledger.services.editing import edit_task
+from tasks.ledger.services.progress import record_progress
 from tasks.models import Assignment, Deadline, Target, Task, TaskStatus
 from tasks.models.scope import TaskScope
-from tasks.services import record_progress
-from tasks.services.editing import edit_task
 from tests.factories import DeadlineFactory, TargetFactory
 
 PDF = b"%PDF-1.7\n%%EOF\n"

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from tasks.ledger.services.progress import record_progress
 from tasks.models import Evidence, ProgressUpdate, Task, TaskStatus
-from tasks.services import record_progress
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

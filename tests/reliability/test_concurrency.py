@@ -12,9 +12,9 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
+from tasks.ledger.services.editing import VersionConflict, edit_task, update_task
+from tasks.ledger.services.progress import record_progress
 from tasks.models import ProgressUpdate, Task, TaskChange, TaskStatus
-from tasks.services import record_progress
-from tasks.services.editing import VersionConflict, edit_task, update_task
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -17,8 +17,8 @@ from django.utils import translation
 from reform.celery import app
 from tasks.jobs import TRANSIENT_MAIL_ERRORS, deliver_reminder
 from tasks.models import ProgressUpdate, Reminder, Task, TaskStatus
-from tasks.services import reminders
-from tasks.services.reminders import send_manual_reminder
+from tasks.reminders.services import sending as reminders
+from tasks.reminders.services.sending import send_manual_reminder
 
 LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 DELAYED = "Background jobs are delayed; reminders will be sent when the queue is back."

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import AccountError
 from tasks import demo
-from tasks.services import DocumentImportError
+from tasks.imports.services.importing import DocumentImportError
 
 
 class Command(BaseCommand):

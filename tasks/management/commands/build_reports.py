@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from regions.models import Department
-from tasks.services.department_reports import build_report, departments_with_tasks, queue_report
-from tasks.services.report_periods import parse_period
+from tasks.reports.services.department import build_report, departments_with_tasks, queue_report
+from tasks.reports.services.periods import parse_period
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from regions.models import Region
 from tasks.models import TaskScope
-from tasks.services.ledger_export import write_ledger
-from tasks.services.report_periods import parse_period, previous_period
+from tasks.reports.services.ledger import write_ledger
+from tasks.reports.services.periods import parse_period, previous_period
 
 
 class Command(BaseCommand):

@@ -3,9 +3,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from regions.models import Region
+from tasks.imports.services.importing import (
+    DocumentImportError,
+    build_draft,
+    import_document,
+    parse_upload,
+    region_named,
+)
 from tasks.management.reading import read_file
-from tasks.services import DocumentImportError, build_draft, import_document, parse_upload
-from tasks.services.importing import region_named
 
 
 class Command(BaseCommand):

@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from regions.models import Region
 from regions.resolve import DepartmentResolver
+from tasks.imports.services.importing import DocumentImportError, parse_upload, region_named
 from tasks.management.reading import read_file
-from tasks.services import DocumentImportError, parse_upload
-from tasks.services.importing import region_named
 
 
 def resolved_contract(parsed, resolver: DepartmentResolver | None) -> dict:

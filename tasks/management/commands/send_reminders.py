@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.services.reminder_scan import scan_reminders
+from tasks.reminders.services.scan import scan_reminders
 
 
 class Command(BaseCommand):

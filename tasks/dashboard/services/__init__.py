@@ -1,0 +1,1 @@
+"""The dashboard's figures (summary.py) and their cache (cache.py)."""

@@ -1,0 +1,148 @@
+"""The leaders' dashboard: the figures of tasks.dashboard.services.summary, each linked to its task list."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from tasks.access import may_see_dashboard
+from tasks.dashboard.services.cache import cached_dashboard_summary
+from tasks.dashboard.services.summary import DUE_SOON_DAYS, SECTION_DOCUMENTS, DashboardSummary, Figure
+
+# Until the task list and task pages are routed, link to where they will be.
+TASK_LIST_FALLBACK = "/tasks/"
+TASK_DETAIL_FALLBACK = "/tasks/{pk}/"
+
+
+def task_list_url() -> str:
+    try:
+        return reverse("task_list")
+    except NoReverseMatch:
+        return TASK_LIST_FALLBACK
+
+
+def task_detail_url(pk: int) -> str:
+    try:
+        return reverse("task_detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return TASK_DETAIL_FALLBACK.format(pk=pk)
+
+
+def _link(base: str, figure: Figure) -> str | None:
+    if figure.query is None:
+        return None
+    return f"{base}?{figure.query}" if figure.query else base
+
+
+def _cards(summary: DashboardSummary, base: str) -> list[dict]:
+    totals = summary.totals
+    cards = [
+        (_("Tasks"), totals.total, ""),
+        (_("Completed"), totals.completed, "good"),
+        (_("In progress"), totals.in_progress, ""),
+        (_("Pending verification"), totals.pending_verification, ""),
+        (_("Not started"), totals.not_started, ""),
+        (_("Overdue"), totals.overdue, "bad"),
+        (_("Due within %(days)s days") % {"days": DUE_SOON_DAYS}, totals.due_soon, "warn"),
+        (_("Suspended"), totals.suspended, "muted"),
+    ]
+    return [
+        {"label": label, "value": figure.value, "url": _link(base, figure), "tone": tone}
+        for label, figure, tone in cards
+    ]
+
+
+def _chart_data(summary: DashboardSummary, base: str) -> dict:
+    """What static/js/dashboard.js draws, with the labels it shows and where each mark leads."""
+
+    def link(figure: Figure) -> str | None:
+        return _link(base, figure)
+
+    return {
+        "labels": {
+            "completionRate": _("Completion rate"),
+            "overdue": _("Overdue"),
+            "total": _("Tasks"),
+            "completed": _("Completed"),
+            "completions": _("Tasks completed"),
+            "attained": _("Attained"),
+            "notAttained": _("Not attained"),
+            "noActual": _("No actual yet"),
+        },
+        "departments": [
+            {
+                "name": row.name,
+                "rate": row.completion_rate,
+                "total": row.total.value,
+                "completed": row.completed.value,
+                "overdue": row.overdue.value,
+                "url": link(row.total),
+                "overdueUrl": link(row.overdue),
+            }
+            for row in summary.departments
+        ],
+        "regions": [
+            {
+                "name": row.name,
+                "rate": row.completion_rate,
+                "total": row.total.value,
+                "completed": row.completed.value,
+                "overdue": row.overdue.value,
+                "url": link(row.total),
+                "completedUrl": link(row.completed),
+                "overdueUrl": link(row.overdue),
+            }
+            for row in summary.regions
+        ],
+        "months": [
+            {"month": row.month, "completed": row.completed.value, "url": link(row.completed)}
+            for row in summary.months
+        ],
+        "targets": [
+            {
+                "key": "attained",
+                "value": summary.targets.attained.value,
+                "url": link(summary.targets.attained),
+            },
+            {
+                "key": "notAttained",
+                "value": summary.targets.not_attained.value,
+                "url": link(summary.targets.not_attained),
+            },
+            {
+                "key": "noActual",
+                "value": summary.targets.no_actual.value,
+                "url": link(summary.targets.no_actual),
+            },
+        ],
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Figures, rankings and the overdue list of the user's scope. Liaisons have their own task list."""
+    if not may_see_dashboard(request.user):
+        raise PermissionDenied
+    summary, computed_at = cached_dashboard_summary(request.user, refresh="refresh" in request.GET)
+    base = task_list_url()
+    overdue = [{"task": task, "url": task_detail_url(task.task_id)} for task in summary.overdue_tasks]
+    return render(
+        request,
+        "tasks/dashboard.html",
+        {
+            "summary": summary,
+            "scope": request.user.region.name if request.user.region_id else "",
+            "cards": _cards(summary, base),
+            "task_list_url": base,
+            "chart_data": _chart_data(summary, base),
+            "overdue": overdue,
+            "regions_have_tasks": any(row.total.value for row in summary.regions),
+            "due_soon_days": DUE_SOON_DAYS,
+            "section_documents": SECTION_DOCUMENTS,
+            "computed_at": computed_at,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Import workflows: parse an upload, build and validate the draft, review edits, import in one transaction."""

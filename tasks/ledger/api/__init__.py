@@ -1,0 +1,1 @@
+"""The ledger's REST resources: tasks, their parts, progress, completion, extensions, evidence, documents."""

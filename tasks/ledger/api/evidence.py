@@ -1,0 +1,37 @@
+"""Evidence downloads: only for those who may see the file's task, and only as an attachment."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from tasks.ledger.evidence import CONTENT_TYPES
+from tasks.ledger.views.evidence import evidence_response
+
+
+class FirstRenderer(DefaultContentNegotiation):
+    """Whatever the client accepts: the file is the file, and an error is JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+FILE_TYPES = sorted({*CONTENT_TYPES.values(), "application/octet-stream"})
+
+
+class EvidenceDownloadView(APIView):
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        summary="Download an evidence file under its original name",
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+            for media_type in FILE_TYPES
+        },
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        return evidence_response(request.user, pk)

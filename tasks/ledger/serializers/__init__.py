@@ -1,0 +1,1 @@
+"""The ledger's API representations, one module per resource."""

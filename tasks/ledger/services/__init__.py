@@ -1,0 +1,1 @@
+"""The ledger's workflows, in transactions: office edits, progress, completion and extensions."""

@@ -1,0 +1,1 @@
+"""The ledger's pages; each module holds one screen's views."""

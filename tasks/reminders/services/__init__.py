@@ -1,0 +1,1 @@
+"""Claiming, composing and delivering reminders; the daily scan."""

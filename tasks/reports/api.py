@@ -1,0 +1,218 @@
+"""Report workbooks, as the report pages: a department's periodic report (部门工作进展报表) and the office's
+ledger (台账) — request a build and poll its status, download the workbook, upload it filled in, then
+上报 (submit) by the department's liaison and approve or return (退回, with a reason) by office staff.
+
+The services decide (tasks/reports/services/department.py, report_filling.py, report_workflow.py,
+ledger_export.py). A report outside the user's scope is 404, a role that may not act 403 (checked
+before the body is read), bad input 400, and a report in the wrong state for the action (not built yet,
+not submitted, already handed in) 409 `invalid_state` with the service's message naming its status.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.errors import ErrorSerializer, ValidationErrorSerializer
+from api.exceptions import InvalidState
+from api.filtersets import ReportFilterSet
+from regions.models import Region
+from tasks.access import NotPermitted, require_ledger_builder
+from tasks.ledger.api.evidence import FirstRenderer
+from tasks.ledger.views.export import XLSX_CONTENT_TYPE, download_headers
+from tasks.models import Report
+from tasks.reports.serializers import (
+    ReportRequestSerializer,
+    ReportReturnInputSerializer,
+    ReportSerializer,
+    ReportUploadResultSerializer,
+    ReportUploadSerializer,
+    RowErrorsSerializer,
+)
+from tasks.reports.services.department import (
+    departments_in_scope,
+    get_report_for,
+    reports_visible_to,
+    request_department_report,
+    require_reviewer,
+)
+from tasks.reports.services.filling import require_filler, upload_report
+from tasks.reports.services.ledger import request_ledger
+from tasks.reports.services.workflow import approve_report, return_report, submit_report
+
+CONFLICT = {"POST": [409]}
+AS_IT_IS_NOW = OpenApiResponse(ReportSerializer, description="The report as it is now.")
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Department reports of the departments in the user's scope, and for office staff and leaders the
+    ledgers of their region and below."""
+
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilterSet
+    parser_classes = [JSONParser]
+    extra_error_statuses: dict[str, list[int]] = {}  # the actions' own, in their @action
+    # The workflow's refusals of a report in the wrong status (code "status") are 409, not 400.
+    state_error_codes = ("status",)
+    service_error_fields = {"reason": "reason"}
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return (
+            reports_visible_to(self.request.user)
+            .select_related("department", "region", "requested_by", "submitted_by", "reviewed_by")
+            .order_by("-period", "kind", "pk")
+        )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def report(self) -> Report:
+        return get_report_for(self.request.user, self.kwargs["pk"])  # 404 out of scope
+
+    def respond(self, report: Report, code: int = status.HTTP_200_OK) -> Response:
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(ReportSerializer(report, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(summary="Reports the user may see, newest period first")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="A report: its status and build progress (poll this while it builds)")
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Request a build: a department's report, or the office ledger of the user's region",
+        request=ReportRequestSerializer,
+        responses={
+            202: OpenApiResponse(
+                ReportSerializer,
+                description="Queued (built after the request; poll the report). A report already "
+                "queued, running, built or handed in is answered as it is, and not built again.",
+            )
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = ReportRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data, user = form.validated_data, request.user
+        if data["kind"] == Report.Kind.DEPARTMENT:
+            # As the import's region: a department outside the user's scope is a bad choice, not a path.
+            department = departments_in_scope(user).filter(pk=data["department"]).first()
+            if department is None:
+                raise serializers.ValidationError({"department": [_("No such department.")]})
+            report = request_department_report(department, data["period"], user)  # 403 for leaders
+        else:
+            require_ledger_builder(user)
+            if not user.region_id:  # a superuser with no region of their own
+                raise NotPermitted(_("Only reform office staff and leaders may build a region's ledger."))
+            report = request_ledger(Region.objects.get(pk=user.region_id), user, data["period"])
+        return self.respond(report, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Download the report's workbook (.xlsx)",
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The workbook, as an attachment."
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="No workbook yet: the report is queued, being built, or its build failed "
+                "(`detail` names its status).",
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        content_negotiation_class=FirstRenderer,
+        extra_error_statuses={"GET": [409]},
+    )
+    def download(self, request: Request, pk: int) -> FileResponse:
+        report = self.report()
+        if not report.file:
+            raise InvalidState(
+                _("This report has no workbook yet; it is “%(status)s”.")
+                % {"status": report.get_status_display()}
+            )
+        try:
+            handle = report.file.open("rb")
+        except FileNotFoundError:
+            raise NotFound() from None
+        owner = report.department.name if report.department_id else report.region.name
+        name = f"{owner}-{report.period}{PurePath(report.file.name).suffix}"
+        response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
+        return download_headers(response, name, f"report-{report.pk}-{report.period}.xlsx")
+
+    @extend_schema(
+        summary="Upload the filled workbook: every row checked, then all recorded, or none",
+        request={"multipart/form-data": ReportUploadSerializer},
+        responses={
+            200: OpenApiResponse(ReportUploadResultSerializer, description="The filled rows recorded."),
+            400: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="ReportUploadError",
+                    serializers=[RowErrorsSerializer, ValidationErrorSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Nothing was recorded. The workbook's problems (code report_rows): `errors` "
+                "lists them by row and column; or no file sent (`errors` by field).",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], extra_error_statuses=CONFLICT)
+    def upload(self, request: Request, pk: int) -> Response:
+        report = self.report()
+        # 403 for leaders and 409 once submitted, before the body is read.
+        require_filler(request.user, report)
+        form = ReportUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        applied = upload_report(report, request.user, form.validated_data["file"])
+        report = self.get_queryset().get(pk=report.pk)
+        context = self.get_serializer_context()
+        return Response({"applied": applied, "report": ReportSerializer(report, context=context).data})
+
+    @extend_schema(
+        summary="Submit (上报) a built or returned department report: a liaison of the department",
+        request=None,
+        responses={200: AS_IT_IS_NOW},
+    )
+    @action(detail=True, methods=["post"], extra_error_statuses=CONFLICT)
+    def submit(self, request: Request, pk: int) -> Response:
+        return self.respond(submit_report(self.report(), request.user))
+
+    @extend_schema(
+        summary="Approve a submitted report: office staff in scope",
+        request=None,
+        responses={200: AS_IT_IS_NOW},
+    )
+    @action(detail=True, methods=["post"], extra_error_statuses=CONFLICT)
+    def approve(self, request: Request, pk: int) -> Response:
+        return self.respond(approve_report(self.report(), request.user))
+
+    @extend_schema(
+        summary="Return (退回) a submitted report to the department with the reason: office staff",
+        request=ReportReturnInputSerializer,
+        responses={200: AS_IT_IS_NOW},
+    )
+    @action(
+        detail=True, methods=["post"], url_path="return", url_name="return", extra_error_statuses=CONFLICT
+    )
+    def return_(self, request: Request, pk: int) -> Response:
+        report = self.report()
+        require_reviewer(request.user, report)  # 403 before the body is read
+        form = ReportReturnInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self.respond(return_report(report, request.user, reason=form.validated_data["reason"]))

@@ -1,0 +1,133 @@
+"""Report workbooks: a department's periodic report (部门工作进展报表) and the office's ledger (台账), with
+their build's status and progress, the filled workbook's upload, and the errors of a refused upload."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.errors import ErrorSerializer
+from regions.serializers import DepartmentBriefSerializer, RegionBriefSerializer
+from tasks.ledger.serializers.progress import PersonSerializer
+from tasks.models import Report
+from tasks.reports.services.periods import parse_period
+
+# Kinds a user may request (the ranking is built with the ledger).
+REQUESTABLE_KINDS = [
+    (Report.Kind.DEPARTMENT.value, Report.Kind.DEPARTMENT.label),
+    (Report.Kind.LEDGER.value, Report.Kind.LEDGER.label),
+]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    department = DepartmentBriefSerializer(allow_null=True, help_text="A department report's department.")
+    region = RegionBriefSerializer()
+    progress = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="The build's progress in percent; 100 once built."
+    )
+    error = serializers.CharField(help_text="Why the build failed (status failed); empty otherwise.")
+    download_url = serializers.SerializerMethodField()
+    requested_by = PersonSerializer(allow_null=True)
+    submitted_by = PersonSerializer(allow_null=True)
+    reviewed_by = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "department",
+            "region",
+            "period",
+            "status",
+            "progress",
+            "error",
+            "download_url",
+            "requested_by",
+            "requested_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True, help_text="The workbook (.xlsx), once one is built; null before."
+        )
+    )
+    def get_download_url(self, report: Report) -> str | None:
+        if not report.file:
+            return None
+        url = reverse("api:report-download", kwargs={"pk": report.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=REQUESTABLE_KINDS,
+        help_text="department: a department's report (office staff in scope, or a liaison of the "
+        "department); ledger: the office ledger of the user's region (office staff and leaders).",
+    )
+    department = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The department (its id): required for a department report, not allowed for a ledger.",
+    )
+    period = serializers.CharField(max_length=7, help_text="The month reported on: YYYY-MM, e.g. 2026-10.")
+
+    def validate_period(self, value: str) -> str:
+        try:
+            parse_period(value)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return value
+
+    def validate(self, data: dict) -> dict:
+        department = data.get("department")
+        if data["kind"] == Report.Kind.DEPARTMENT and department is None:
+            raise serializers.ValidationError({"department": [_("Choose the department of the report.")]})
+        if data["kind"] == Report.Kind.LEDGER and department is not None:
+            raise serializers.ValidationError(
+                {"department": [_("A ledger covers the user's region; it names no department.")]}
+            )
+        return data
+
+
+class ReportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The report's workbook (.xlsx) as downloaded, with the period's columns filled in."
+    )
+
+
+class ReportUploadResultSerializer(serializers.Serializer):
+    applied = serializers.IntegerField(help_text="How many filled rows were recorded as progress reports.")
+    report = ReportSerializer()
+
+
+class ReportReturnInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why the report goes back to the department; it may not be blank."
+    )
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True, help_text="The sheet's row number; null for a problem of the whole file."
+    )
+    column = serializers.CharField(help_text="The column's header; empty for a whole row or the file.")
+    message = serializers.CharField()
+
+
+class RowErrorsSerializer(ErrorSerializer):
+    errors = RowErrorSerializer(
+        many=True, help_text="Every problem of the workbook; nothing was recorded (code report_rows)."
+    )

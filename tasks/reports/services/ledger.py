@@ -1,0 +1,415 @@
+"""The office's ledger (台账) and department ranking (通报) of a region: the query side and its build.
+
+The tasks of a region are its TaskScope: what its office staff and leaders see (`visible_to`). Rows
+come `chunk_size` tasks at a time from one server-side cursor over the tasks, and each chunk costs
+five more queries whatever its size (assignments with department names, deadlines, the latest
+progress update, the evidence counts and the targets of the chunk's tasks); the ranking takes two
+aggregate queries (the departments' figures, the period's department reports). A province's ledger
+costs about a hundred queries and flat memory. Figures are defined in tasks/workbooks/ledger.py (`ranking_notes`).
+
+A build is tracked by a `Report` row (kind ledger, one per region and period): `request_ledger`
+queues it, the `tasks.build_ledger` job runs `build_ledger`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import IO
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Lookup, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+from tasks.access import require_ledger_builder, scope_of
+from tasks.ledger.filtersets import DOCUMENT_ORDER
+from tasks.models import (
+    Assignment,
+    Deadline,
+    Evidence,
+    ProgressUpdate,
+    Report,
+    Target,
+    Task,
+    TaskChange,
+    TaskScope,
+    TaskStatus,
+)
+from tasks.models.ledger import CLOSED_STATUSES
+from tasks.queueing import BUILD_LEDGER, queue_after_commit
+from tasks.reports.services.builds import run_build
+from tasks.reports.services.periods import due_date, parse_period, previous_period
+from tasks.workbooks.ledger import (
+    DepartmentFigures,
+    LedgerRow,
+    Ranking,
+    ReportTimeliness,
+    build_ledger_workbook,
+)
+
+logger = logging.getLogger(__name__)
+
+LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
+# Tasks per chunk: each chunk costs the same five queries, and only one chunk is held at a time.
+CHUNK_SIZE = 2000
+# Department reports counted as handed in; a returned one must be handed in again.
+SUBMITTED_STATUSES = (Report.Status.SUBMITTED, Report.Status.APPROVED)
+
+Progress = Callable[[int, int], None]
+
+
+def scope_tasks(region: Region) -> QuerySet[Task]:
+    """The tasks visible from a region (its office's and leaders' `visible_to`)."""
+    return Task.objects.filter(pk__in=TaskScope.objects.filter(region=region).values("task_id"))
+
+
+# Rows -------------------------------------------------------------------------------------------
+
+
+def _number(value: Decimal) -> str:
+    """A Decimal as people write it: 90.0000 -> 90, 12.5000 -> 12.5."""
+    return format(value.normalize(), "f")
+
+
+def _targets_text(targets: list[tuple], with_actual: str, without_actual: str) -> str:
+    parts = []
+    for text, unit, actual in targets:
+        if actual is None:
+            parts.append(without_actual % {"target": text})
+        else:
+            parts.append(with_actual % {"target": text, "actual": f"{_number(actual)}{unit}"})
+    return "；".join(parts)
+
+
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the ids as one array: IN takes a parameter per id, and Django and
+    psycopg prepare thousands of them one by one for every query of every chunk."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        # An array literal joined here: psycopg would dump a list element by element in Python.
+        return f"{lhs} = ANY(%s::bigint[])", (*params, "{" + ",".join(map(str, self.rhs)) + "}")
+
+
+def _among(field: str, ids: list[int]):
+    """A filter on `field` being one of `ids` (an array on PostgreSQL, IN elsewhere)."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F(field), ids)
+    return Q(**{f"{field}__in": ids})
+
+
+def _by_task(pairs) -> defaultdict:
+    grouped: defaultdict = defaultdict(list)
+    for task_id, *rest in pairs:
+        grouped[task_id].append(rest)
+    return grouped
+
+
+def iter_ledger_rows(
+    tasks: QuerySet[Task],
+    *,
+    today: datetime.date,
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Iterator[LedgerRow]:
+    """Ledger rows of `tasks` in document order: one cursor, and five queries per `chunk_size` tasks.
+
+    `on_chunk(n)` is called after the n rows of each chunk have been consumed.
+    """
+    zone = timezone.get_current_timezone()
+    statuses = {value: str(label) for value, label in TaskStatus.choices}
+    closed = set(CLOSED_STATUSES)
+    with_actual = _("%(target)s (latest: %(actual)s)")
+    without_actual = _("%(target)s (no actual yet)")
+    # Columns only: model instances cost more than the rest of a row, and the document's extracted
+    # text (megabytes) is never read.
+    cursor = (
+        tasks.order_by(*DOCUMENT_ORDER)
+        .values_list(
+            "pk",
+            "document__title",
+            "document__doc_number",
+            "label",
+            "text",
+            "due_on",
+            "status",
+            "progress",
+            "updated_at",
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    while chunk := list(islice(cursor, chunk_size)):
+        ids = [row[0] for row in chunk]
+        assignments = _by_task(
+            Assignment.objects.filter(_among("task_id", ids))
+            .order_by("pk")
+            .values_list("task_id", "role", "collective_text", "department__name")
+        )
+        deadlines = _by_task(
+            Deadline.objects.filter(_among("task_id", ids)).order_by("pk").values_list("task_id", "text")
+        )
+        latest = {
+            task_id: (created_at, narrative)
+            for task_id, created_at, narrative in ProgressUpdate.objects.filter(_among("task_id", ids))
+            .annotate(
+                newest=Window(
+                    RowNumber(),
+                    partition_by=[F("task_id")],
+                    order_by=[F("created_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(newest=1)
+            .values_list("task_id", "created_at", "narrative")
+        }
+        evidence = dict(
+            Evidence.objects.filter(_among("update__task_id", ids))
+            .order_by()
+            .values("update__task_id")
+            .annotate(n=Count("pk"))
+            .values_list("update__task_id", "n")
+        )
+        targets = _by_task(
+            Target.objects.filter(_among("task_id", ids))
+            .order_by("pk")
+            .values_list("task_id", "text", "unit", "latest_actual")
+        )
+        for task_id, title, doc_number, label, text, due_on, status, progress, updated_at in chunk:
+            leads: list[str] = []
+            co_leads: list[str] = []
+            cooperating: list[str] = []
+            for role, collective, name in assignments.get(task_id, ()):
+                # A collective assignee ("各县（区）人民政府") is named once, as written.
+                name = collective or name
+                names = (
+                    leads
+                    if role == Assignment.Role.LEAD
+                    else co_leads
+                    if role == Assignment.Role.CO_LEAD
+                    else cooperating
+                )
+                if name not in names:
+                    names.append(name)
+            progress_at, narrative = latest.get(task_id, (None, ""))
+            yield LedgerRow(
+                task_id,
+                title,
+                doc_number,
+                label,
+                text,
+                tuple(dict.fromkeys(leads + co_leads)),
+                tuple(cooperating),
+                "；".join(deadline for (deadline,) in deadlines.get(task_id, ())),
+                due_on,
+                statuses.get(status, status),
+                progress,
+                due_on is not None and due_on < today and status not in closed,
+                progress_at.astimezone(zone).date() if progress_at else None,
+                narrative,
+                evidence.get(task_id, 0),
+                _targets_text(targets.get(task_id, ()), with_actual, without_actual),
+                updated_at.astimezone(zone).replace(tzinfo=None) if updated_at else None,
+            )
+        if on_chunk is not None:
+            on_chunk(len(chunk))
+
+
+# Ranking ----------------------------------------------------------------------------------------
+
+
+def ranking_for(region: Region, *, today: datetime.date, period: str) -> Ranking:
+    """The departments assigned tasks in the region's scope, with their figures: two queries."""
+    leading = Q(role__in=LEADING_ROLES)
+    completed = leading & Q(task__status=TaskStatus.COMPLETED)
+    # As Task.with_completed_at(): the last verification, else the last update.
+    verified_at = (
+        TaskChange.objects.filter(task=OuterRef("task_id"), action=TaskChange.Action.VERIFIED)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    figures = (
+        Assignment.objects.filter(task_id__in=TaskScope.objects.filter(region=region).values("task_id"))
+        .annotate(completed_at=Coalesce(Subquery(verified_at), F("task__updated_at")))
+        .order_by()
+        .values("department_id", "department__name", "department__region__name")
+        .annotate(
+            lead_tasks=Count("pk", filter=leading),
+            all_tasks=Count("pk"),
+            completed=Count("pk", filter=completed),
+            completed_with_due=Count("pk", filter=completed & Q(task__due_on__isnull=False)),
+            # The date in the current time zone (Asia/Shanghai), as the due date is.
+            completed_on_time=Count("pk", filter=completed & Q(completed_at__date__lte=F("task__due_on"))),
+            overdue=Count(
+                "pk", filter=leading & Q(task__due_on__lt=today) & ~Q(task__status__in=CLOSED_STATUSES)
+            ),
+        )
+    )
+    figures = list(figures)
+    due = due_date(period)
+    submitted: dict[int, datetime.date] = {}
+    for department_id, submitted_at in Report.objects.filter(
+        kind=Report.Kind.DEPARTMENT,
+        period=period,
+        status__in=SUBMITTED_STATUSES,
+        submitted_at__isnull=False,
+        department_id__in=[row["department_id"] for row in figures],
+    ).values_list("department_id", "submitted_at"):
+        submitted[department_id] = timezone.localtime(submitted_at).date()
+    departments = []
+    for row in figures:
+        on = submitted.get(row["department_id"])
+        if on is None:
+            timeliness = ReportTimeliness.MISSING
+        elif on <= due:
+            timeliness = ReportTimeliness.ON_TIME
+        else:
+            timeliness = ReportTimeliness.LATE
+        departments.append(
+            DepartmentFigures(
+                department=row["department__name"],
+                region=row["department__region__name"],
+                lead_tasks=row["lead_tasks"],
+                all_tasks=row["all_tasks"],
+                completed=row["completed"],
+                completed_with_due=row["completed_with_due"],
+                completed_on_time=row["completed_on_time"],
+                overdue=row["overdue"],
+                report=timeliness,
+                report_submitted_on=on,
+            )
+        )
+    return Ranking(period=period, report_due_on=due, departments=departments)
+
+
+# The workbook -----------------------------------------------------------------------------------
+
+
+def write_ledger(
+    region: Region,
+    out: str | Path | IO[bytes],
+    *,
+    today: datetime.date | None = None,
+    period: str | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> int:
+    """Write the region's ledger and ranking to `out` (a path or binary file); the number of rows.
+
+    Streams chunk by chunk; `progress(done, total)` is called after each chunk. `period` (whose
+    department reports the ranking counts) defaults to the month before `today`.
+    """
+    today = today or timezone.localdate()
+    period = period or previous_period(today)
+    parse_period(period)
+    tasks = scope_tasks(region)
+    total = tasks.count()
+    ranking = ranking_for(region, today=today, period=period)
+    done = 0
+
+    def on_chunk(size: int) -> None:
+        nonlocal done
+        done += size
+        if progress is not None:
+            progress(done, total)
+
+    build_ledger_workbook(
+        iter_ledger_rows(tasks, today=today, chunk_size=chunk_size, on_chunk=on_chunk),
+        ranking,
+        region=region.name,
+        day=today,
+        generated_at=timezone.localtime().replace(tzinfo=None),
+        count=total,
+        out=str(out) if isinstance(out, Path) else out,
+    )
+    return done
+
+
+# The Report row ---------------------------------------------------------------------------------
+
+
+def require_ledger_access(user, region: Region) -> None:
+    """Office staff and leaders of the region or a region above it (and superusers) build its ledger.
+
+    Other roles get NotPermitted; office staff and leaders of elsewhere get Region.DoesNotExist (the
+    region is outside their scope, so pages answer 404).
+    """
+    require_ledger_builder(user)
+    if (
+        not scope_of(user).everything
+        and not Region.objects.subtree(user.region_id).filter(pk=region.pk).exists()
+    ):
+        raise Region.DoesNotExist(_("No such region."))
+
+
+def request_ledger(region: Region, user, period: str) -> Report:
+    """Queue a build of the region's ledger for `period`; the row already queued or running if any.
+
+    A done or failed ledger of the same region and period (one row each, a constraint) is queued again
+    and keeps its file until the new one replaces it. The job is enqueued after commit.
+    """
+    require_ledger_access(user, region)
+    parse_period(period)
+
+    with transaction.atomic():
+        report, created = Report.objects.select_for_update().get_or_create(
+            kind=Report.Kind.LEDGER,
+            region=region,
+            department=None,
+            period=period,
+            defaults={"requested_by": user},
+        )
+        if not created:
+            if report.status in (Report.Status.QUEUED, Report.Status.RUNNING):
+                return report
+            report.status = Report.Status.QUEUED
+            report.progress = 0
+            report.error = ""
+            report.requested_by = user
+            report.save(update_fields=["status", "progress", "error", "requested_by"])
+        queue_after_commit(BUILD_LEDGER, report.pk)
+    return report
+
+
+def build_ledger(report_id: int, *, today: datetime.date | None = None) -> str:
+    """Build a queued ledger (report_builds.run_build); its status. A failure keeps the previous file,
+    if any, in place."""
+    started = time.monotonic()
+
+    def write(report: Report, path: str, progress) -> None:
+        write_ledger(report.region, path, today=today, period=report.period, progress=progress)
+
+    status = run_build(
+        report_id,
+        Report.Kind.LEDGER,
+        related="region",
+        write=write,
+        filename=lambda report: f"ledger-{report.region.code}-{report.period}.xlsx",
+        failure=lambda message: _("The ledger could not be built: %(error)s") % {"error": message},
+        clear_file_on_failure=False,
+    )
+    if status == Report.Status.DONE:
+        logger.info("ledger %s built in %.1f s", report_id, time.monotonic() - started)
+    return status
+
+
+__all__ = [
+    "CHUNK_SIZE",
+    "build_ledger",
+    "iter_ledger_rows",
+    "ranking_for",
+    "request_ledger",
+    "require_ledger_access",
+    "scope_tasks",
+    "write_ledger",
+]

@@ -1,0 +1,1 @@
+"""Pure openpyxl builders: rows in, .xlsx out (the task list, the department report, the ledger)."""
