@@ -158,7 +158,8 @@ class TestUploadErrors:
             (5, "N（Status this period）", "Choose a status.")
         ]
 
-    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50%"])
+    # "50%" is 50 (tests/test_report_percentages.py).
+    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50.5%"])
     def test_percent_not_a_whole_number_from_0_to_100(self, built, liaison, percent):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="In progress", percent=percent)

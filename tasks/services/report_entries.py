@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,10 +21,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tasks.models import TaskStatus
-from tasks.services.editing import MAX_DIGITS_VALUE
 from tasks.services.progress import REPORTABLE_STATUSES
+from tasks.typed_numbers import (
+    NotANumber,
+    PercentNotAllowed,
+    is_percent_unit,
+    percent_refusal,
+    read_actual,
+    read_number,
+)
 
 __all__ = [
+    "Actual",
     "FillError",
     "FillErrors",
     "ReportEntry",
@@ -79,33 +88,29 @@ def status_choices() -> dict[str, str]:
     return choices
 
 
-def _percent(value) -> int | None:
-    """A whole number 0–100 from a cell or a form field; None if it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str):
-        value = value.strip()
-        if not value.isdigit():
-            return None
-        value = int(value)
-    if not isinstance(value, int) or not 0 <= value <= 100:
-        return None
-    return value
+class Actual(NamedTuple):
+    """One actual value of a row or form: where it is (the column or field named in errors), the
+    target of its slot (None when the slot has none), the value and, for a cell, its number format."""
+
+    column: str
+    target_id: int | None
+    value: object
+    number_format: str | None = None
 
 
-def _number(value) -> Decimal | None:
-    """A finite number from a cell or a form field; None if it is not one."""
-    if isinstance(value, (bool, datetime.date, datetime.time, datetime.timedelta)):
-        return None
+def _percent(value, number_format: str | None = None) -> tuple[int | None, str]:
+    """A whole number 0–100 from a cell or a form field (72, "72", "72%", or 0.72 in a percent-formatted
+    cell), or None; and the value as the person saw it, for the error."""
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number) >= MAX_DIGITS_VALUE:
-        return None
-    return number.quantize(Decimal("0.0001"))
+        typed = read_number(value, number_format)  # a percentage, so "72%" is welcome
+    except NotANumber:
+        return None, shown_text(value)
+    if typed is None:
+        return None, ""
+    number = typed.value
+    if number != number.to_integral_value() or not 0 <= number <= 100:
+        return None, str(typed)
+    return int(number), str(typed)
 
 
 def is_blank(value) -> bool:
@@ -128,17 +133,20 @@ def check_entry(
     percent,
     narrative,
     remarks,
-    actuals: Sequence[tuple[str, int | None, object]],
+    actuals: Sequence[Actual],
     task_id: int,
-    target_ids: set[int],
+    target_units: Mapping[int, str],
     statuses: Mapping[str, str],
     errors: list[FillError],
     completed: bool = False,
+    percent_format: str | None = None,
 ) -> ReportEntry | None:
     """One row or form; None when it is left empty. Problems are appended to `errors`.
 
-    `actuals` are (column, target id or None when the slot has no target, value)."""
-    if all(is_blank(v) for v in (status, percent, narrative, remarks, *(value for _c, _t, value in actuals))):
+    `target_units` are the task's targets (id -> unit): an actual of a target in % may be written as a
+    percentage (tasks/typed_numbers.py), as may the progress percent; `percent_format` is the number
+    format of the percent's cell."""
+    if all(is_blank(v) for v in (status, percent, narrative, remarks, *(actual.value for actual in actuals))):
         return None
     if completed:
         # record_progress would refuse it too, but only after the other rows had been written.
@@ -164,7 +172,7 @@ def check_entry(
                 },
             )
         )
-    clean_percent = _percent(percent)
+    clean_percent, shown_percent = _percent(percent, percent_format)
     if clean_percent is None:
         errors.append(
             FillError(
@@ -172,14 +180,14 @@ def check_entry(
                 headers["percent"],
                 _("Give the progress as a whole number from 0 to 100.")
                 if is_blank(percent)
-                else _("“%(value)s” is not a whole number from 0 to 100.") % {"value": shown_text(percent)},
+                else _("“%(value)s” is not a whole number from 0 to 100.") % {"value": shown_percent},
             )
         )
     readings: dict[int, Decimal] = {}
-    for column, target_id, value in actuals:
+    for column, target_id, value, number_format in actuals:
         if is_blank(value):
             continue
-        if target_id is None or target_id not in target_ids:
+        if target_id is None or target_id not in target_units:
             errors.append(FillError(row, column, _("This task has no such target; leave the cell empty.")))
             continue
         if isinstance(value, (datetime.date, datetime.time)):
@@ -187,13 +195,18 @@ def check_entry(
                 FillError(row, column, _("A date is not an actual value; enter a plain number (e.g. 87)."))
             )
             continue
-        number = _number(value)
-        if number is None:
+        unit = target_units[target_id]
+        try:
+            number = read_actual(value, percentage=is_percent_unit(unit), number_format=number_format)
+        except PercentNotAllowed as refusal:
+            errors.append(FillError(row, column, percent_refusal(refusal.typed, unit)))
+            continue
+        except NotANumber:
             errors.append(
                 FillError(row, column, _("“%(value)s” is not a number.") % {"value": shown_text(value)})
             )
             continue
-        readings[target_id] = number
+        readings[target_id] = number.quantize(Decimal("0.0001"))
     if len(errors) > before:
         return None
     text = shown_text(narrative)

@@ -20,7 +20,14 @@ from tasks.models import Report, Target, Task, TaskStatus
 from tasks.services.department_reports import department_tasks, reports_visible_to
 from tasks.services.permissions import NotPermitted
 from tasks.services.progress_batch import BatchErrors, ProgressItem, record_progress_batch
-from tasks.services.report_entries import FillError, FillErrors, ReportEntry, check_entry, status_choices
+from tasks.services.report_entries import (
+    Actual,
+    FillError,
+    FillErrors,
+    ReportEntry,
+    check_entry,
+    status_choices,
+)
 from tasks.services.report_upload_reading import MAX_ROWS, parse_upload
 
 __all__ = [
@@ -109,12 +116,12 @@ def fill_online(report: Report, user, data: Mapping[str, Sequence[tuple[str, obj
     for task_id, label, task_status in _task_labels(report):
         fields = data.get(task_id) or {}
         actuals = [
-            (
+            Actual(
                 _("Actual value of “%(target)s”") % {"target": text},
                 target_id,
                 fields.get(f"actual-{target_id}"),
             )
-            for target_id, text in targets.get(task_id, ())
+            for target_id, text, _unit in targets.get(task_id, ())
         ]
         entry = check_entry(
             row=label,
@@ -125,7 +132,7 @@ def fill_online(report: Report, user, data: Mapping[str, Sequence[tuple[str, obj
             remarks=None,
             actuals=actuals,
             task_id=task_id,
-            target_ids={target_id for target_id, _text in targets.get(task_id, ())},
+            target_units={target_id: unit for target_id, _text, unit in targets.get(task_id, ())},
             statuses=statuses,
             errors=errors,
             completed=task_status == TaskStatus.COMPLETED,
@@ -149,14 +156,15 @@ def _task_labels(report: Report) -> list[tuple[int, str, str]]:
     ]
 
 
-def _targets_of(report: Report) -> dict[int, list[tuple[int, str]]]:
-    targets: dict[int, list[tuple[int, str]]] = {}
-    for task_id, pk, text in (
+def _targets_of(report: Report) -> dict[int, list[tuple[int, str, str]]]:
+    """Task id -> (target id, text, unit) of each of its targets."""
+    targets: dict[int, list[tuple[int, str, str]]] = {}
+    for task_id, pk, text, unit in (
         Target.objects.filter(task__in=department_tasks(report.department_id))
         .order_by("task_id", "pk")
-        .values_list("task_id", "pk", "text")
+        .values_list("task_id", "pk", "text", "unit")
     ):
-        targets.setdefault(task_id, []).append((pk, text))
+        targets.setdefault(task_id, []).append((pk, text, unit))
     return targets
 
 

@@ -18,6 +18,7 @@ from tasks.models import Report, Target, TaskStatus
 from tasks.reports import department as layout
 from tasks.services.department_reports import department_tasks
 from tasks.services.report_entries import (
+    Actual,
     FillError,
     FillErrors,
     ReportEntry,
@@ -79,17 +80,21 @@ def _entries_of_sheet(report: Report, sheet) -> list[ReportEntry]:
 
     headers = {"status": column_name(layout.COL_STATUS), "percent": column_name(layout.COL_PERCENT)}
     report_tasks = dict(department_tasks(report.department_id).values_list("pk", "status"))
-    targets = {task_id: set() for task_id in report_tasks}
-    for task_id, pk in Target.objects.filter(task_id__in=report_tasks).values_list("task_id", "pk"):
-        targets[task_id].add(pk)
+    targets: dict[int, dict[int, str]] = {task_id: {} for task_id in report_tasks}
+    for task_id, pk, unit in Target.objects.filter(task_id__in=report_tasks).values_list(
+        "task_id", "pk", "unit"
+    ):
+        targets[task_id][pk] = unit
     statuses = status_choices()
     errors: list[FillError] = []
     entries: list[ReportEntry] = []
     seen: dict[int, int] = {}
-    for number, values in enumerate(
-        sheet.iter_rows(min_row=layout.FIRST_DATA_ROW, values_only=True), start=layout.FIRST_DATA_ROW
+    for number, cells in enumerate(
+        sheet.iter_rows(min_row=layout.FIRST_DATA_ROW), start=layout.FIRST_DATA_ROW
     ):
-        values = list(values) + [None] * max(0, layout.COL_FIRST_ACTUAL - 1 - len(values))
+        # Cells, not values: a number typed as 72% is 0.72 in a percent-formatted cell.
+        cells = list(cells) + [None] * max(0, layout.COL_FIRST_ACTUAL - 1 - len(cells))
+        values = [getattr(cell, "value", None) for cell in cells]
         fill = values[layout.COL_STATUS - 1 :]
         if all(is_blank(value) for value in fill):
             continue
@@ -129,25 +134,27 @@ def _entries_of_sheet(report: Report, sheet) -> list[ReportEntry]:
             continue
         seen[task_id] = number
         slot_ids = _target_ids(values[layout.COL_TARGET_IDS - 1])
-        actual_values = values[layout.COL_FIRST_ACTUAL - 1 :]
         actuals = [
-            (
+            Actual(
                 column_name(layout.COL_FIRST_ACTUAL + slot),
                 slot_ids[slot] if slot < len(slot_ids) else None,
-                value,
+                cell.value,
+                _number_format(cell),
             )
-            for slot, value in enumerate(actual_values)
+            for slot, cell in enumerate(cells[layout.COL_FIRST_ACTUAL - 1 :])
+            if cell is not None
         ]
         entry = check_entry(
             row=number,
             headers=headers,
             status=values[layout.COL_STATUS - 1],
             percent=values[layout.COL_PERCENT - 1],
+            percent_format=_number_format(cells[layout.COL_PERCENT - 1]),
             narrative=values[layout.COL_NARRATIVE - 1],
             remarks=values[layout.COL_REMARKS - 1],
             actuals=actuals,
             task_id=task_id,
-            target_ids=targets[task_id],
+            target_units=targets[task_id],
             statuses=statuses,
             errors=errors,
             completed=report_tasks[task_id] == TaskStatus.COMPLETED,
@@ -157,6 +164,13 @@ def _entries_of_sheet(report: Report, sheet) -> list[ReportEntry]:
     if errors:
         raise FillErrors(errors)
     return entries
+
+
+def _number_format(cell) -> str | None:
+    """A cell's number format; None for a cell the sheet does not have or an empty one (no style)."""
+    if cell is None or cell.value is None:
+        return None
+    return getattr(cell, "number_format", None)
 
 
 def _percent_free_int(value) -> int | None:
