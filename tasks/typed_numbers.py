@@ -99,8 +99,8 @@ def read_number(value: object, number_format: str | None = None) -> TypedNumber 
     72.49999…). A text may end with a
     half- or full-width % sign; full-width digits, points and thousands separators are read as ASCII.
     """
-    if value is None:
-        return None
+    if value is None or isinstance(value, TypedNumber):  # None, or read already (the API's readings)
+        return value
     if isinstance(value, str):
         return _read_text(value)
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
