@@ -174,13 +174,15 @@ def _number_format(cell) -> str | None:
 
 
 def _percent_free_int(value) -> int | None:
+    """A whole number from a cell, or None. Digits are decimal ones: "²" and "①" are digits to
+    str.isdigit, but int() refuses them."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return None
 
@@ -191,5 +193,5 @@ def _target_ids(value) -> list[int | None]:
     for part in shown_text(value).split(","):
         part = part.strip()
         if part:
-            ids.append(int(part) if part.isdigit() else None)
+            ids.append(int(part) if part.isdecimal() else None)
     return ids
