@@ -39,8 +39,9 @@ from tests.factories import (
     UserFactory,
 )
 
-# The real reference data (regions, departments, aliases), for tests that need it: `reference_data`.
-pytest_plugins = ["tests.reference", "tests.reports_cast"]
+# The real reference data (regions, departments, aliases), for tests that need it: `reference_data`;
+# LibreOffice as a client (`libreoffice`, tests/libreoffice.py).
+pytest_plugins = ["tests.reference", "tests.reports_cast", "tests.libreoffice"]
 
 
 @pytest.fixture(autouse=True)

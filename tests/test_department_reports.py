@@ -109,8 +109,10 @@ class TestWorkbook:
         validations = {v.type: v for v in sheet.data_validations.dataValidation}
         assert validations["list"].formula1 == '"Not started,In progress,Suspended"'
         assert str(validations["list"].sqref).startswith("N4:N")
-        assert (validations["whole"].formula1, validations["whole"].formula2) == ("0", "100")
-        assert str(validations["whole"].sqref).startswith("O4:O")
+        # Decimal, so that a typed 72% (0.72 in the cell) is let through; the upload reads it as 72.
+        assert (validations["decimal"].formula1, validations["decimal"].formula2) == ("0", "100")
+        assert str(validations["decimal"].sqref).startswith("O4:O")
+        assert sheet["O4"].number_format == "General"  # a typed 72% gets a percent format
         assert workbook.properties.identifier == f"department-report:{built.pk}"
         assert workbook.sheetnames == ["Report", "Notes"]
         assert (

@@ -138,6 +138,24 @@ class TestUploadErrors:
             (4, "A（Task ID）", "“abc” is not a task ID of this report.")
         ]
 
+    @pytest.mark.parametrize("raw_id", ["²", "①", "1.5"])
+    def test_a_task_id_of_digit_like_characters(self, built, liaison, raw_id):
+        # "²".isdigit() is true, but int("²") fails: such an id is refused, not a server error.
+        workbook = open_workbook(built)
+        fill(workbook.worksheets[0], 4, A=raw_id, status="In progress", percent=10)
+
+        assert refused(built, liaison, workbook_upload(workbook)) == [
+            (4, "A（Task ID）", f"“{raw_id}” is not a task ID of this report.")
+        ]
+
+    def test_a_damaged_target_ids_cell_leaves_its_slot_without_a_target(self, built, liaison):
+        workbook = open_workbook(built)
+        fill(workbook.worksheets[0], 4, B="²", status="In progress", percent=10, actual1=5)
+
+        assert refused(built, liaison, workbook_upload(workbook)) == [
+            (4, "R（Actual value of target ①）", "This task has no such target; leave the cell empty.")
+        ]
+
     def test_bad_status_label(self, built, liaison):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="Completed", percent=10)
@@ -158,7 +176,8 @@ class TestUploadErrors:
             (5, "N（Status this period）", "Choose a status.")
         ]
 
-    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50%"])
+    # "50%" is 50 (tests/test_report_percentages.py).
+    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50.5%"])
     def test_percent_not_a_whole_number_from_0_to_100(self, built, liaison, percent):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="In progress", percent=percent)

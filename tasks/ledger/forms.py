@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import Assignment, Deadline, ExtensionRequest, Target, Task, TaskStatus
+from tasks.typed_numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 
 TEXTAREA = {"class": "form-control", "rows": 3}
 
@@ -60,6 +61,34 @@ class VersionField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+class ActualValueField(forms.DecimalField):
+    """A target's actual value; for a target in % also a percentage: "72%", "72％" or "７２％" is 72.
+    A percentage for any other target is refused (tasks/typed_numbers.py)."""
+
+    def __init__(self, *, target: Target, **kwargs: Any) -> None:
+        self.unit = target.unit
+        self.percentage = is_percent_unit(target.unit)
+        if self.percentage:
+            # A number input would not let the % sign be typed.
+            kwargs.setdefault(
+                "widget", forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"})
+            )
+        else:
+            kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "form-control", "step": "any"}))
+        super().__init__(max_digits=16, decimal_places=4, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            number = read_actual(value, percentage=self.percentage)
+        except PercentNotAllowed as refusal:
+            raise forms.ValidationError(percent_refusal(refusal.typed, self.unit), code="percent") from None
+        except NotANumber:
+            number = None  # DecimalField's own message
+        return super().to_python(value if number is None else format(number, "f"))
+
+
 # The task page's workflows -----------------------------------------------------------------------
 
 
@@ -86,13 +115,8 @@ class ProgressForm(BootstrapMixin, forms.Form):
         for target in targets:
             name = f"target_{target.pk}"
             label = " · ".join(part for part in (target.metric, target.text) if part)
-            self.fields[name] = forms.DecimalField(
-                label=label,
-                required=False,
-                max_digits=16,
-                decimal_places=4,
-                help_text=target.unit,
-                widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+            self.fields[name] = ActualValueField(
+                target=target, label=label, required=False, help_text=target.unit
             )
             self.target_fields.append(name)
 

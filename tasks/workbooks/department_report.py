@@ -268,7 +268,8 @@ def build_department_workbook(
                 cells.text(row.status, style["centred"]),
                 cells.value(row.progress, style["number"]),
                 cells.value(None, to_fill["centred"]),
-                cells.value(None, to_fill["number"]),
+                # General, like the actual cells: a typed 72% then gets a percent format, read as 72.
+                cells.value(None, to_fill["centred"]),
                 cells.value(None, to_fill["wrapped"]),
                 cells.value(None, to_fill["wrapped"]),
                 # Only the slots this task has targets for are shaded.
@@ -294,15 +295,16 @@ def build_department_workbook(
     status_list.add(
         f"{get_column_letter(COL_STATUS)}{FIRST_DATA_ROW}:{get_column_letter(COL_STATUS)}{last_row}"
     )
+    # "decimal", not "whole": a typed 72% is 0.72 in the cell. Whether it is whole is the upload's check.
     percent_range = DataValidation(
-        type="whole",
+        type="decimal",
         operator="between",
         formula1="0",
         formula2="100",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=_("Progress"),
-        error=_("Progress must be a whole number from 0 to 100."),
+        error=_("Progress is a whole number from 0 to 100, such as 72 or 72%."),
     )
     percent_column = get_column_letter(COL_PERCENT)
     percent_range.add(f"{percent_column}{FIRST_DATA_ROW}:{percent_column}{last_row}")
@@ -333,12 +335,12 @@ def _write_notes(
         ),
         _("Status this period: one of %(labels)s (choose from the drop-down list).")
         % {"labels": "、".join(status_labels)},
-        _("Progress this period (%): a whole number from 0 to 100, without the % sign."),
+        _("Progress this period (%): a whole number from 0 to 100, such as 72 or 72%."),
         _("Progress this period: what was done this period, in words. Remarks are added to it."),
         _(
             "Actual value of target ①, ②…: the value reached for the task's target with that mark in the "
-            "Targets column, as a plain number in the target's unit (87, 12.5). Leave it empty when "
-            "there is nothing new to report."
+            "Targets column, as a plain number in the target's unit (87, 12.5); for a target in %, 72 and "
+            "72% both mean 72%. Leave it empty when there is nothing new to report."
         ),
         _(
             "A row that is filled in needs a status and a progress percentage. Rows left completely "

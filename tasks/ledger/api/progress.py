@@ -26,6 +26,7 @@ PROGRESS_ERROR_FIELDS = {
     "status": "status",
     "percent": "percent",
     "target": "readings",
+    "reading": "readings",
     "files": "files",
     # check_evidence's refusals of one file
     "too_large": "files",

@@ -14,6 +14,7 @@ from rest_framework.utils import html
 from regions.serializers import DepartmentBriefSerializer
 from tasks.ledger.services.progress import MAX_FILES, REPORTABLE_STATUSES
 from tasks.models import Evidence, ProgressUpdate, TargetReading
+from tasks.typed_numbers import NotANumber, TypedNumber, read_number
 
 # Statuses a report may set (completion has its own workflow); named in SPECTACULAR_SETTINGS.
 REPORTABLE_CHOICES = [(status.value, status.label) for status in REPORTABLE_STATUSES]
@@ -72,7 +73,31 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         return self.context.get("task_version")
 
 
-@extend_schema_field({"type": "object", "additionalProperties": {"type": "string", "format": "decimal"}})
+class ReadingValueField(serializers.DecimalField):
+    """An actual value: a decimal, or for a target in % also a percentage ("72%", "72％", "７２％").
+
+    Which target it is for is the service's business (record_progress), so a percentage is handed on
+    as a TypedNumber marked as one: the service takes it as 72 for a target in % and refuses it for any
+    other (tasks/typed_numbers.py). Anything else is a decimal as DRF reads it."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            try:
+                typed = read_number(data)
+            except NotANumber:
+                typed = None  # DRF's own message below
+            if typed is not None and typed.percent:
+                return TypedNumber(super().to_internal_value(format(typed.value, "f")), percent=True)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "format": "decimal"},
+        "description": 'For a target whose unit is "%", a value may also be a percentage: "72%" or "72％" is 72.',
+    }
+)
 class ReadingsField(serializers.DictField):
     """{target id: actual value}: a JSON object, also as one multipart field holding JSON text
     (or DRF's `readings.<id>` multipart fields)."""
@@ -80,9 +105,7 @@ class ReadingsField(serializers.DictField):
     default_error_messages = {"not_json": _("Send the readings as a JSON object of target id to value.")}
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            child=serializers.DecimalField(max_digits=16, decimal_places=4), required=False, **kwargs
-        )
+        super().__init__(child=ReadingValueField(max_digits=16, decimal_places=4), required=False, **kwargs)
 
     def get_value(self, dictionary: Any) -> Any:
         if html.is_html_input(dictionary) and self.field_name in dictionary:

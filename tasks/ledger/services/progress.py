@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tasks.access import NotPermitted, require_editor, require_reporter, scope_of
 from tasks.ledger.evidence import CheckedEvidence, check_evidence
-from tasks.ledger.services.editing import bump_version, check_percent, jsonable, lock_task, parse_decimal
+from tasks.ledger.services.editing import bump_version, check_percent, jsonable, lock_task
 from tasks.models import (
     Assignment,
     Evidence,
@@ -30,6 +30,7 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
+from tasks.typed_numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 
 __all__ = ["record_progress", "request_completion", "return_task", "verify_completion"]
 
@@ -85,7 +86,10 @@ def _check_readings(task: Task, readings: Mapping[Any, Any]) -> dict[Target, Dec
 
 
 def clean_readings(targets: Mapping[int, Target], readings: Mapping[Any, Any]) -> dict[Target, Decimal]:
-    """Reported values by target, each a target of the task (`targets`: its targets by id)."""
+    """Reported values by target, each a target of the task (`targets`: its targets by id).
+
+    A value is a number (a Decimal from a form, or its text) or, for a target whose unit is "%", a
+    percentage ("72%", "７２％", or a TypedNumber the API read as one): tasks/typed_numbers.py."""
     clean = {}
     for key, raw in readings.items():
         try:
@@ -94,9 +98,17 @@ def clean_readings(targets: Mapping[int, Target], readings: Mapping[Any, Any]) -
             raise ValidationError(
                 _("A reported value refers to a target of another task."), code="target"
             ) from None
-        value = parse_decimal(raw, target.text)
+        try:
+            value = read_actual(raw, percentage=is_percent_unit(target.unit))
+        except PercentNotAllowed as refusal:
+            raise ValidationError(percent_refusal(refusal.typed, target.unit), code="reading") from None
+        except NotANumber:
+            raise ValidationError(
+                _("“%(value)s” is not a valid number for %(what)s.") % {"value": raw, "what": target.text},
+                code="reading",
+            ) from None
         if value is not None:
-            clean[target] = value
+            clean[target] = value.quantize(Decimal("0.0001"))
     return clean
 
 
