@@ -1,4 +1,4 @@
-"""Tokens and the signed-in user."""
+"""People in the API: tokens, the signed-in user, and who did something."""
 
 from rest_framework import serializers
 
@@ -19,3 +19,10 @@ class UserSerializer(serializers.ModelSerializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
     user = UserSerializer()
+
+
+class PersonSerializer(serializers.Serializer):
+    """Who did something (reported, requested, decided): the name as the portal shows it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")

@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from tasks.ledger.views.tasks import COUNT_LIMIT, BoundedPaginator
+from tasks.pagination import COUNT_LIMIT, BoundedPaginator
 
 
 class BoundedPageNumberPagination(PageNumberPagination):

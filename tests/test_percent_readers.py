@@ -1,7 +1,7 @@
 """A percentage for a target in %, wherever an actual is read besides the report workbook: the service
 (record_progress) and the task page's progress form. The API is in tests/api/test_progress_percent.py;
 the workbook and the report's online form in tests/test_report_percentages.py. One rule for all:
-tasks/typed_numbers.py."""
+tasks/numbers.py."""
 
 from decimal import Decimal
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from tasks.access import may_see_dashboard
 from tasks.dashboard.services.cache import cached_dashboard_summary
-from tasks.dashboard.services.summary import DUE_SOON_DAYS, SECTION_DOCUMENTS, DashboardSummary, Figure
+from tasks.dashboard.services.summary import SECTION_DOCUMENTS, DashboardSummary, Figure
+from tasks.models.ledger import UPCOMING_DAYS
 
 # Until the task list and task pages are routed, link to where they will be.
 TASK_LIST_FALLBACK = "/tasks/"
@@ -47,7 +48,7 @@ def _cards(summary: DashboardSummary, base: str) -> list[dict]:
         (_("Pending verification"), totals.pending_verification, ""),
         (_("Not started"), totals.not_started, ""),
         (_("Overdue"), totals.overdue, "bad"),
-        (_("Due within %(days)s days") % {"days": DUE_SOON_DAYS}, totals.due_soon, "warn"),
+        (_("Due within %(days)s days") % {"days": UPCOMING_DAYS}, totals.due_soon, "warn"),
         (_("Suspended"), totals.suspended, "muted"),
     ]
     return [
@@ -141,7 +142,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart_data": _chart_data(summary, base),
             "overdue": overdue,
             "regions_have_tasks": any(row.total.value for row in summary.regions),
-            "due_soon_days": DUE_SOON_DAYS,
+            "due_soon_days": UPCOMING_DAYS,
             "section_documents": SECTION_DOCUMENTS,
             "computed_at": computed_at,
         },

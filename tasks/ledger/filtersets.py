@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Department, Region
 from tasks.access import scope_of
 from tasks.models import Assignment, PolicyDocument, Target, Task, TaskStatus
-from tasks.models.ledger import overdue_q
+from tasks.models.ledger import DOCUMENT_ORDER, LEADING_ROLES, REVERSED_DOCUMENT_ORDER, overdue_q
 
 # The document select lists this many of the newest documents (see listed_documents).
 LISTED_DOCUMENTS = 100
@@ -35,24 +35,6 @@ MAX_SEARCH_TERMS = 8
 # due_within: a bound that no real question exceeds, so a typo cannot build an absurd date.
 MAX_DUE_WITHIN_DAYS = 3660
 
-LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
-
-# Documents newest first (as PolicyDocument.Meta.ordering), then the document's own order. NULLS
-# LAST because PostgreSQL and SQLite disagree on where NULLs go; the ids make the order total.
-DOCUMENT_ORDER = (
-    F("document__issued_on").desc(nulls_last=True),
-    F("document__created_at").desc(),
-    F("document_id").desc(),
-    F("position").asc(),
-    F("pk").asc(),
-)
-REVERSED_DOCUMENT_ORDER = (
-    F("document__issued_on").asc(nulls_first=True),
-    F("document__created_at").asc(),
-    F("document_id").asc(),
-    F("position").desc(),
-    F("pk").desc(),
-)
 # Statuses in the order a task goes through them, not alphabetically.
 STATUS_RANK = Case(
     *(When(status=value, then=Value(rank)) for rank, value in enumerate(TaskStatus.values)),

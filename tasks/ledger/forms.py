@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import Assignment, Deadline, ExtensionRequest, Target, Task, TaskStatus
-from tasks.typed_numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
+from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 
 TEXTAREA = {"class": "form-control", "rows": 3}
 
@@ -63,7 +63,7 @@ class VersionField(forms.IntegerField):
 
 class ActualValueField(forms.DecimalField):
     """A target's actual value; for a target in % also a percentage: "72%", "72％" or "７２％" is 72.
-    A percentage for any other target is refused (tasks/typed_numbers.py)."""
+    A percentage for any other target is refused (tasks/numbers.py)."""
 
     def __init__(self, *, target: Target, **kwargs: Any) -> None:
         self.unit = target.unit

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from tasks.ledger.lights import Thresholds, light_for
 from tasks.models import Assignment, Deadline, ProgressUpdate, Task
+from tasks.models.ledger import LEADING_ROLES
 from tasks.workbooks.task_list import TaskRow
 
-LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
 # Tasks fetched (and prefetched for) at a time, so a 100,000-row export never holds every task.
 CHUNK_SIZE = 2000
 

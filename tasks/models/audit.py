@@ -1,8 +1,32 @@
 """The audit trail: who changed what on a task, and when."""
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Audit keys that are not fields of Task: the parts of a task a change replaces as a whole.
+PART_LABELS = {
+    "deadlines": _("Deadlines"),
+    "deadline": _("Deadline"),
+    "original_due_on": _("Original due date"),
+    "assignments": _("Responsible departments"),
+    "targets": _("Targets"),
+    "targets.latest_actual": _("Target actuals"),
+    "evidence": _("Evidence"),
+}
+
+
+def field_label(field: str) -> str:
+    """What an audit key is called, in the history and in messages naming what changed."""
+    from tasks.models.ledger import Task  # audit.py is imported before the ledger's models
+
+    if field in PART_LABELS:
+        return str(PART_LABELS[field])
+    try:
+        return str(Task._meta.get_field(field).verbose_name).capitalize()
+    except FieldDoesNotExist:  # an audit key that is not a Task field is shown as written
+        return field
 
 
 class TaskChange(models.Model):

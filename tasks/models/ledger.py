@@ -24,6 +24,10 @@ class TaskStatus(models.TextChoices):
 
 # A task in one of these states is not overdue, whatever its deadlines say.
 CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SUSPENDED)
+# Deadlines within this many days are "upcoming" on the dashboard and flagged in 我的任务. Not the
+# traffic light's yellow band (settings.TASK_LIGHTS["due_soon_days"]) nor the daily digest's window
+# (settings.REMINDER_DUE_SOON_DAYS): those two each office sets for itself.
+UPCOMING_DAYS = 30
 
 
 def overdue_q(today: datetime.date) -> Q:
@@ -227,6 +231,29 @@ class Assignment(models.Model):
         result = super().delete(*args, **kwargs)
         derived.refresh_scope([self.task_id])
         return result
+
+
+# The roles that lead a task (牵头), and every role's rank: lead before co-lead before cooperating.
+LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
+ROLE_RANK = {Assignment.Role.LEAD: 0, Assignment.Role.CO_LEAD: 1, Assignment.Role.COOPERATING: 2}
+
+# Tasks in document order: documents newest first (as PolicyDocument.Meta.ordering), then the
+# document's own order. NULLS LAST because PostgreSQL and SQLite disagree on where NULLs go; the ids
+# make the order total.
+DOCUMENT_ORDER = (
+    F("document__issued_on").desc(nulls_last=True),
+    F("document__created_at").desc(),
+    F("document_id").desc(),
+    F("position").asc(),
+    F("pk").asc(),
+)
+REVERSED_DOCUMENT_ORDER = (
+    F("document__issued_on").asc(nulls_first=True),
+    F("document__created_at").asc(),
+    F("document_id").asc(),
+    F("position").desc(),
+    F("pk").desc(),
+)
 
 
 class Deadline(models.Model):

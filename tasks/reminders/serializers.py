@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from tasks.ledger.serializers.progress import PersonSerializer
+from accounts.serializers import PersonSerializer
 from tasks.reminders.services.sending import MESSAGE_MAX_CHARS
 
 

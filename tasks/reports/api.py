@@ -28,10 +28,10 @@ from rest_framework.response import Response
 from api.errors import ErrorSerializer, ValidationErrorSerializer
 from api.exceptions import InvalidState
 from api.filtersets import ReportFilterSet
+from api.negotiation import FirstRenderer
 from regions.models import Region
 from tasks.access import NotPermitted, require_ledger_builder
-from tasks.ledger.api.evidence import FirstRenderer
-from tasks.ledger.views.export import XLSX_CONTENT_TYPE, download_headers
+from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
 from tasks.models import Report
 from tasks.reports.serializers import (
     ReportRequestSerializer,

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.serializers import PersonSerializer
 from api.errors import ErrorSerializer
 from regions.serializers import DepartmentBriefSerializer, RegionBriefSerializer
-from tasks.ledger.serializers.progress import PersonSerializer
 from tasks.models import Report
 from tasks.reports.services.periods import parse_period
 

@@ -34,8 +34,8 @@ from tasks.access import (
     require_ledger_builder,
     scope_of,
 )
+from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
-from tasks.ledger.views.export import XLSX_CONTENT_TYPE, download_headers
 from tasks.models import Report, Target, TaskStatus
 from tasks.reports.services.department import (
     department_tasks,

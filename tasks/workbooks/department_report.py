@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tasks.i18n import _
+from tasks.numbers import plain_number
 from tasks.workbooks.cells import Cells, safe_text
 
 TITLE_ROW = 1
@@ -117,10 +118,6 @@ class DepartmentRow:
     completed: bool = False
 
 
-def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def targets_text(targets: Sequence[TargetCell]) -> str:
     """ "①病种数 ≥ 100 个；最新 87 个" — one line per target, numbered as the actual columns."""
     lines = []
@@ -128,7 +125,7 @@ def targets_text(targets: Sequence[TargetCell]) -> str:
         if target.latest_actual is None:
             latest = _("no actual yet")
         else:
-            latest = _("latest %(actual)s") % {"actual": f"{_number(target.latest_actual)}{target.unit}"}
+            latest = _("latest %(actual)s") % {"actual": f"{plain_number(target.latest_actual)}{target.unit}"}
         lines.append(f"{target_mark(index)}{target.text}；{latest}")
     return "\n".join(lines)
 

@@ -20,12 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, NamedTuple
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tasks.i18n import _, ngettext
 from tasks.workbooks.cells import DATE, NUMBER, TEXT, Cells, StyledRows, safe_text
 
 TITLE_ROW = 1

@@ -1,5 +1,5 @@
 """报送进展 through the API with a percentage for a target in %: "72%" or "72％" is 72 (the rule of
-tasks/typed_numbers.py, as for the workbook and the forms); for any other target it is refused."""
+tasks/numbers.py, as for the workbook and the forms); for any other target it is refused."""
 
 import json
 from decimal import Decimal

@@ -135,7 +135,7 @@ def test_pages_follow_one_another_without_repeating_or_skipping(api_client, offi
 
 
 def test_the_count_stops_at_the_limit(api_client, office, ledger, monkeypatch):
-    monkeypatch.setattr("tasks.ledger.views.tasks.COUNT_LIMIT", 2)
+    monkeypatch.setattr("tasks.pagination.COUNT_LIMIT", 2)
     monkeypatch.setattr("api.pagination.COUNT_LIMIT", 2)
     body = api_client(office).get(f"{LIST}?page_size=1").json()
     assert body["count"] == 2

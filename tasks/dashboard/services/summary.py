@@ -9,7 +9,7 @@ Definitions:
 - completion rate: completed tasks over all tasks (suspended ones included), in percent;
 - overdue: `overdue_q` (past the latest dated deadline, not completed or suspended), as
   `with_schedule`'s `is_overdue`; due within 30 days: open tasks (not completed or suspended) whose next milestone
-  falls within `DUE_SOON_DAYS` days from today, as the task list's `due_within` filter;
+  falls within `UPCOMING_DAYS` days from today, as the task list's `due_within` filter;
 - lead department: an assignment with role lead or co-lead. A task with two co-leads counts for
   both, so the department rows may add up to more than the total;
 - region rows (when the user's scope has subregions): one per child region of the user's region
@@ -52,18 +52,16 @@ from django.utils import timezone
 
 from regions.models import Region
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskStatus
-from tasks.models.ledger import CLOSED_STATUSES, overdue_q
+from tasks.models.ledger import CLOSED_STATUSES, LEADING_ROLES, UPCOMING_DAYS, overdue_q
 
-__all__ = ["DUE_SOON_DAYS", "OVERDUE_LIST_SIZE", "SECTION_DOCUMENTS", "DashboardSummary", "dashboard_summary"]
+__all__ = ["OVERDUE_LIST_SIZE", "SECTION_DOCUMENTS", "DashboardSummary", "dashboard_summary"]
 
-DUE_SOON_DAYS = 30
 OVERDUE_LIST_SIZE = 20
 MONTHS = 12
 # The section table covers the newest documents only: a province holds hundreds of documents, and a
 # row per section of each would make a page of megabytes that no leader reads.
 SECTION_DOCUMENTS = 10
 
-LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
 OPEN_STATUSES = tuple(status for status in TaskStatus if status not in CLOSED_STATUSES)
 
 
@@ -236,7 +234,7 @@ def _totals(by_child: dict[int | None, dict[str, int]]) -> Totals:
         overdue=Figure(counts["overdue"], task_query(overdue="true")),
         due_soon=Figure(
             counts["due_soon"],
-            task_query(due_within=DUE_SOON_DAYS, status=[status.value for status in OPEN_STATUSES]),
+            task_query(due_within=UPCOMING_DAYS, status=[status.value for status in OPEN_STATUSES]),
         ),
         completion_rate=_rate(counts["completed"], counts["total"]),
     )
@@ -318,7 +316,7 @@ def _counts_by_child_region(user, tasks, today: datetime.date) -> dict[int | Non
         )
     # The task list's due_within filter, as one uncorrelated IN the database hashes once.
     dated_soon = Deadline.objects.filter(
-        kind=Deadline.Kind.DATE, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+        kind=Deadline.Kind.DATE, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)
     ).values("task_id")
     rows = (
         tasks.annotate(child=child)

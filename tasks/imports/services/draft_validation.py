@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
-from tasks.models import Assignment, Deadline
+from tasks.models import Deadline
+from tasks.models.ledger import ROLE_RANK
 
-ROLE_RANK = {Assignment.Role.LEAD: 0, Assignment.Role.CO_LEAD: 1, Assignment.Role.COOPERATING: 2}
 OPS = {">=", "<=", "=", "range", "change"}
 
 

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from regions.models import Department, DepartmentAlias, Region
 from regions.resolve import DepartmentResolver, normalize_name
 from tasks.dashboard.services import cache as dashboard_cache
-from tasks.imports.services.draft_validation import ROLE_RANK, parse_decimal, validate_draft
+from tasks.imports.services.draft_validation import parse_decimal, validate_draft
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskChange, TaskStatus, derived
+from tasks.models.ledger import ROLE_RANK
 from tasks.parsing import ParsedDocument, ParseError, parse_document
 
 KIND_BY_TITLE = [

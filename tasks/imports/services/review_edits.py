@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from regions.models import Department
 from regions.resolve import DepartmentResolver, normalize_name
-from tasks.imports.services.draft_validation import OPS, ROLE_RANK
+from tasks.imports.services.draft_validation import OPS
 from tasks.imports.services.importing import DocumentImportError
 from tasks.models import Deadline, PolicyDocument
+from tasks.models.ledger import ROLE_RANK
 from tasks.parsing.deadlines import parse_deadline_cell
 from tasks.parsing.targets import describe
 

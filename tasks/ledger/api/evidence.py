@@ -5,20 +5,12 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from api.negotiation import FirstRenderer
 from tasks.ledger.evidence import CONTENT_TYPES
-from tasks.ledger.views.evidence import evidence_response
-
-
-class FirstRenderer(DefaultContentNegotiation):
-    """Whatever the client accepts: the file is the file, and an error is JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
+from tasks.ledger.files import evidence_response
 
 FILE_TYPES = sorted({*CONTENT_TYPES.values(), "application/octet-stream"})
 

@@ -24,10 +24,11 @@ from rest_framework.response import Response
 from api.exceptions import etag_for
 from api.preconditions import IF_MATCH, expected_version
 from tasks.access import get_task_for, require_editor
-from tasks.ledger.filtersets import LEADING_ROLES, TaskFilterSet
+from tasks.ledger.filtersets import TaskFilterSet
 from tasks.ledger.serializers.tasks import TaskDetailSerializer, TaskSerializer, TaskUpdateSerializer
 from tasks.ledger.services.editing import EDITABLE_TASK_FIELDS, edit_task
 from tasks.models import Assignment, Deadline, Target, Task
+from tasks.models.ledger import LEADING_ROLES
 
 # Codes of edit_task's ValidationErrors -> the request field they are about.
 EDIT_ERROR_FIELDS = {

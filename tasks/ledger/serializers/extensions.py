@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.serializers import PersonSerializer
 from regions.serializers import DepartmentBriefSerializer
 from tasks.ledger.serializers.parts import DeadlineSerializer
-from tasks.ledger.serializers.progress import PersonSerializer
 from tasks.models import ExtensionRequest
 
 DECISIONS = [("approve", _("Approve")), ("refuse", _("Refuse"))]

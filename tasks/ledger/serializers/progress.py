@@ -11,18 +11,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils import html
 
+from accounts.serializers import PersonSerializer
 from regions.serializers import DepartmentBriefSerializer
 from tasks.ledger.services.progress import MAX_FILES, REPORTABLE_STATUSES
 from tasks.models import Evidence, ProgressUpdate, TargetReading
-from tasks.typed_numbers import NotANumber, TypedNumber, read_number
+from tasks.numbers import NotANumber, TypedNumber, read_number
 
 # Statuses a report may set (completion has its own workflow); named in SPECTACULAR_SETTINGS.
 REPORTABLE_CHOICES = [(status.value, status.label) for status in REPORTABLE_STATUSES]
-
-
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="__str__")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -78,7 +74,7 @@ class ReadingValueField(serializers.DecimalField):
 
     Which target it is for is the service's business (record_progress), so a percentage is handed on
     as a TypedNumber marked as one: the service takes it as 72 for a target in % and refuses it for any
-    other (tasks/typed_numbers.py). Anything else is a decimal as DRF reads it."""
+    other (tasks/numbers.py). Anything else is a decimal as DRF reads it."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from regions.models import Department, Region
 from tasks.access import require_editor
 from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus, derived
+from tasks.models.audit import field_label
 
 # Fields office staff may change through update_task; the rest change through their own workflows.
 EDITABLE_TASK_FIELDS = frozenset({"label", "section", "text", "status", "progress"})
@@ -63,24 +64,9 @@ def _changes_since(current: Task, expected_version: int) -> list[TaskChange]:
     return list(reversed(rows))
 
 
-def _field_label(field: str) -> str:
-    labels = {
-        "deadlines": _("deadlines"),
-        "assignments": _("responsible departments"),
-        "targets": _("targets"),
-        "targets.latest_actual": _("target actuals"),
-    }
-    if field in labels:
-        return labels[field]
-    try:
-        return str(Task._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:  # an audit key that is not a Task field is shown as written
-        return field
-
-
 def _describe(change: TaskChange) -> str:
     who = str(change.actor) if change.actor else _("someone")
-    fields = "、".join(_field_label(f) for f in change.changes) or change.get_action_display()
+    fields = "、".join(field_label(f).lower() for f in change.changes) or change.get_action_display()
     when = timezone.localtime(change.created_at).strftime("%Y-%m-%d %H:%M")
     return f"{who} {when} {change.get_action_display()}（{fields}）"
 
@@ -135,7 +121,7 @@ def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
             if len(clean[field]) > limit:
                 raise ValidationError(
                     _("%(field)s is longer than %(limit)s characters.")
-                    % {"field": _field_label(field), "limit": limit},
+                    % {"field": field_label(field), "limit": limit},
                     code=field,
                 )
     return clean

@@ -30,7 +30,7 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
-from tasks.typed_numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
+from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 
 __all__ = ["record_progress", "request_completion", "return_task", "verify_completion"]
 
@@ -89,7 +89,7 @@ def clean_readings(targets: Mapping[int, Target], readings: Mapping[Any, Any]) -
     """Reported values by target, each a target of the task (`targets`: its targets by id).
 
     A value is a number (a Decimal from a form, or its text) or, for a target whose unit is "%", a
-    percentage ("72%", "７２％", or a TypedNumber the API read as one): tasks/typed_numbers.py."""
+    percentage ("72%", "７２％", or a TypedNumber the API read as one): tasks/numbers.py."""
     clean = {}
     for key, raw in readings.items():
         try:

@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from tasks.imports.services.draft_validation import ROLE_RANK
 from tasks.models import Assignment, PolicyDocument, Task
+from tasks.models.ledger import ROLE_RANK
 
 
 def _responsibilities(task: Task) -> list[dict]:

@@ -7,7 +7,6 @@ nothing is written.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from tasks.ledger.forms import AssignmentFormSet, DeadlineFormSet, TargetFormSet
 from tasks.ledger.services.editing import VersionConflict, allowed_region_ids, edit_task
 from tasks.ledger.views.tasks import describe_change
 from tasks.models import Assignment, Deadline, Target, Task
+from tasks.numbers import plain_number
 
 __all__ = ["task_edit"]
 
@@ -77,11 +77,6 @@ def _initial(task: Task) -> dict[str, Any]:
     }
 
 
-def _number(value: Decimal | None) -> str:
-    # 90.0000 as stored reads "90" to a person.
-    return "" if value is None else f"{value.normalize():f}"
-
-
 def _current_values(task: Task) -> dict[str, list[dict[str, Any]]]:
     """The conflict panel's current deadlines, departments and targets, with labels rather than codes."""
     parts = _initial(task)
@@ -93,9 +88,9 @@ def _current_values(task: Task) -> dict[str, list[dict[str, Any]]]:
         assignment["role_label"] = roles.get(assignment["role"], assignment["role"])
     for target in parts["targets"]:
         target["comparator_label"] = comparators.get(target["comparator"], target["comparator"])
-        value = _number(target["value"])
+        value = plain_number(target["value"])
         if target["value_max"] is not None:
-            value = f"{value}–{_number(target['value_max'])}"
+            value = f"{value}–{plain_number(target['value_max'])}"
         target["value_label"] = f"{value}{target['unit']}" if value else ""
     return parts
 

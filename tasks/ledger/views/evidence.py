@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, HttpRequest
 
-from tasks.ledger.evidence import safe_filename
-from tasks.ledger.views.export import download_headers
-from tasks.models import Evidence, Task
-
-
-def evidence_response(user, pk: int) -> FileResponse:
-    """The file under its original name; Http404 when its task is outside the user's scope.
-
-    Shared by the page and the API (tasks/ledger/api/evidence.py)."""
-    evidence = get_object_or_404(
-        Evidence.objects.filter(update__task__in=Task.objects.visible_to(user).values("pk")), pk=pk
-    )
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        # The row outlived its file (restored database, lost volume): not found rather than a 500.
-        raise Http404 from None
-    name = safe_filename(evidence.original_name)
-    response = FileResponse(handle, content_type=evidence.content_type or "application/octet-stream")
-    # The stored name is random; only its suffix is worth keeping in the ASCII fallback.
-    return download_headers(response, name, f"evidence-{evidence.pk}{PurePath(name).suffix}")
+from tasks.ledger.files import evidence_response
 
 
 @login_required

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
 from tasks.ledger.rows import counted_task_rows
 from tasks.ledger.views.tasks import filtered_tasks
 from tasks.workbooks.task_list import build_task_list_workbook
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attachment_disposition(filename: str, fallback: str) -> str:
-    """Content-Disposition for a download: an ASCII `filename` for old clients and the real name as
-    RFC 5987 `filename*`, which every current browser prefers (Chinese names survive in both Excel
-    and LibreOffice downloads)."""
-    # Only characters that need no quoting or escaping in the ASCII parameter.
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", fallback).strip("._") or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def download_headers(response: HttpResponse, filename: str, fallback: str) -> HttpResponse:
-    """Headers every download gets: attachment with both names; never sniffed into something else."""
-    response["Content-Disposition"] = attachment_disposition(filename, fallback)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Files of the ledger are the user's scope, not for shared caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     F,
@@ -32,13 +30,11 @@ from django.forms import CheckboxSelectMultiple
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tasks.access import edits_tasks_in_scope, navigation, reporting_roles
-from tasks.imports.services.draft_validation import ROLE_RANK
-from tasks.ledger.filtersets import DOCUMENT_ORDER, LEADING_ROLES, TaskFilterSet
+from tasks.ledger.filtersets import TaskFilterSet
 from tasks.ledger.forms import action_forms
 from tasks.ledger.lights import attach_lights, light_for
 from tasks.ledger.widgets import PlainSelect
@@ -55,13 +51,12 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
-from tasks.models.ledger import CLOSED_STATUSES
+from tasks.models.audit import field_label
+from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES, ROLE_RANK, UPCOMING_DAYS
+from tasks.numbers import plain_number
+from tasks.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
-# The list counts at most this many rows: beyond it the total reads "10000+" and COUNT stays cheap.
-COUNT_LIMIT = 10_000
-# 我的任务 flags a task whose next deadline is this close.
-MY_TASKS_DUE_DAYS = 30
 # Siblings shown on either side of a task on its page; the document page has the whole outline.
 SIBLING_WINDOW = 5
 
@@ -79,30 +74,6 @@ def filtered_tasks(request: HttpRequest, today: datetime.date) -> TaskFilterSet:
     """The list's FilterSet for this request: the page and its Excel export read the same one."""
     tasks = Task.objects.visible_to(request.user).with_schedule(today)
     return TaskFilterSet(request.GET, tasks, request=request, today=today)
-
-
-class BoundedPaginator(Paginator):
-    """A Paginator whose count stops at COUNT_LIMIT + 1, so a huge scope never scans every row."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
-
-    def page(self, number: int | str) -> Page:
-        """The page's ids first, sorted on narrow rows; then those rows whole, with their relations.
-
-        Sorting every row in scope with its text and joined document would carry kilobytes per row
-        through the sort; the ids and sort keys are a few bytes.
-        """
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {task.pk: task for task in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
-
-    @property
-    def capped(self) -> bool:
-        return self.count > COUNT_LIMIT
 
 
 # The selects with many options: rendered without a template per option.
@@ -232,7 +203,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         )
     )
     tasks = attach_lights(_page_queryset(tasks), today)
-    soon = today + datetime.timedelta(days=MY_TASKS_DUE_DAYS)
+    soon = today + datetime.timedelta(days=UPCOMING_DAYS)
     leading, cooperating = [], []
     counts = {"total": len(tasks), "overdue": 0, "due_soon": 0}
     for task in tasks:
@@ -258,7 +229,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
                 {"title": _("Tasks we cooperate on"), "tasks": cooperating, "key": "cooperating"},
             ],
             "counts": counts,
-            "due_days": MY_TASKS_DUE_DAYS,
+            "due_days": UPCOMING_DAYS,
             "today": today,
         },
     )
@@ -274,32 +245,6 @@ class FieldChange:
     label: str
     before: str
     after: str
-
-
-def _field_label(field: str) -> str:
-    labels = {
-        "deadlines": _("Deadlines"),
-        "deadline": _("Deadline"),
-        "original_due_on": _("Original due date"),
-        "assignments": _("Responsible departments"),
-        "targets": _("Targets"),
-        "evidence": _("Evidence"),
-    }
-    if field in labels:
-        return labels[field]
-    try:
-        return str(Task._meta.get_field(field).verbose_name).capitalize()
-    except FieldDoesNotExist:  # an audit key that is not a Task field is shown as written
-        return field
-
-
-def _number(value: Any) -> str:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    # 85.0000 → 85, 0.5000 → 0.5; never scientific notation.
-    return f"{number.normalize():f}"
 
 
 def _choice(choices: type, value: Any) -> str:
@@ -333,7 +278,7 @@ def _readable(field: str, value: Any) -> str:
     if isinstance(value, dict):
         return "；".join(f"{key}: {_readable(key, item)}" for key, item in value.items())
     if isinstance(value, int | float):
-        return _number(value)
+        return plain_number(value)
     return str(value)
 
 
@@ -350,13 +295,13 @@ def describe_change(change: TaskChange, targets_by_id: dict[str, Target]) -> lis
                 rows.append(
                     FieldChange(
                         _("Actual of “%(target)s”") % {"target": name},
-                        "—" if before is None else _number(before),
-                        "—" if after is None else _number(after),
+                        "—" if before is None else plain_number(before),
+                        "—" if after is None else plain_number(after),
                     )
                 )
             continue
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        rows.append(FieldChange(_field_label(field), _readable(field, before), _readable(field, after)))
+        rows.append(FieldChange(field_label(field), _readable(field, before), _readable(field, after)))
     return rows
 
 

@@ -30,10 +30,9 @@ from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
 from tasks.access import NotPermitted, may_request_department_report, may_review_reports, scope_of
-from tasks.ledger.filtersets import DOCUMENT_ORDER
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import Assignment, Deadline, ProgressUpdate, Report, Target, Task, TaskStatus
-from tasks.models.ledger import CLOSED_STATUSES
+from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
 from tasks.queueing import BUILD_REPORT, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, is_build_day, parse_period, previous_period
@@ -61,7 +60,6 @@ __all__ = [
     "write_department_report",
 ]
 
-LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
 # Tasks per chunk: each costs the same four queries, and the build's progress moves once a chunk.
 CHUNK_SIZE = 500
 # A report that is being built, or built and not yet filled in, is reused rather than queued again.

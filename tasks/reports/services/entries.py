@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import TaskStatus
-from tasks.typed_numbers import (
+from tasks.numbers import (
     NotANumber,
     PercentNotAllowed,
     is_percent_unit,
@@ -144,7 +144,7 @@ def check_entry(
     """One row or form; None when it is left empty. Problems are appended to `errors`.
 
     `target_units` are the task's targets (id -> unit): an actual of a target in % may be written as a
-    percentage (tasks/typed_numbers.py), as may the progress percent; `percent_format` is the number
+    percentage (tasks/numbers.py), as may the progress percent; `percent_format` is the number
     format of the percent's cell."""
     if all(is_blank(v) for v in (status, percent, narrative, remarks, *(actual.value for actual in actuals))):
         return None

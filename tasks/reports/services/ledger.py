@@ -18,7 +18,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import IO
@@ -31,7 +30,6 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from tasks.access import require_ledger_builder, scope_of
-from tasks.ledger.filtersets import DOCUMENT_ORDER
 from tasks.models import (
     Assignment,
     Deadline,
@@ -44,7 +42,8 @@ from tasks.models import (
     TaskScope,
     TaskStatus,
 )
-from tasks.models.ledger import CLOSED_STATUSES
+from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
+from tasks.numbers import plain_number
 from tasks.queueing import BUILD_LEDGER, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, parse_period, previous_period
@@ -58,7 +57,6 @@ from tasks.workbooks.ledger import (
 
 logger = logging.getLogger(__name__)
 
-LEADING_ROLES = (Assignment.Role.LEAD, Assignment.Role.CO_LEAD)
 # Tasks per chunk: each chunk costs the same five queries, and only one chunk is held at a time.
 CHUNK_SIZE = 2000
 # Department reports counted as handed in; a returned one must be handed in again.
@@ -75,18 +73,13 @@ def scope_tasks(region: Region) -> QuerySet[Task]:
 # Rows -------------------------------------------------------------------------------------------
 
 
-def _number(value: Decimal) -> str:
-    """A Decimal as people write it: 90.0000 -> 90, 12.5000 -> 12.5."""
-    return format(value.normalize(), "f")
-
-
 def _targets_text(targets: list[tuple], with_actual: str, without_actual: str) -> str:
     parts = []
     for text, unit, actual in targets:
         if actual is None:
             parts.append(without_actual % {"target": text})
         else:
-            parts.append(with_actual % {"target": text, "actual": f"{_number(actual)}{unit}"})
+            parts.append(with_actual % {"target": text, "actual": f"{plain_number(actual)}{unit}"})
     return "；".join(parts)
 
 

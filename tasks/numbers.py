@@ -13,6 +13,8 @@ All of these mean 72 where the value is a percentage (a target whose unit is "%"
 A percentage given where the value is not one (a target counted in 个, say) is refused rather than taken
 as 72 or 0.72: either guess could record a wrong figure without anyone noticing.
 
+`plain_number` is the other direction: a stored Decimal as people write it (90.0000 -> "90").
+
 Pure: no database, no settings. Callers phrase "not a number" for where the value came from;
 `percent_refusal` is the one message for a percentage where none belongs.
 """
@@ -24,9 +26,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
+from tasks.i18n import _
 
 __all__ = [
+    "plain_number",
     "MAX_VALUE",
     "NotANumber",
     "PercentNotAllowed",
@@ -74,7 +77,7 @@ class TypedNumber:
 
     def __str__(self) -> str:
         """As the person saw it: "72%", "72.5%", "87"."""
-        shown = format(self.value.normalize(), "f") if self.value else "0"
+        shown = plain_number(self.value) if self.value else "0"
         return f"{shown}%" if self.percent else shown
 
 
@@ -163,3 +166,17 @@ def _checked(number: Decimal, value: object) -> Decimal:
     if number.as_tuple().exponent > 0:  # 1E+2 (0.72 × 100 is 72, but 1 × 100 is 1E+2): 100
         number = number.quantize(Decimal(1))
     return number
+
+
+def plain_number(value: object) -> str:
+    """A number as people write it: 90.0000 -> "90", 12.5000 -> "12.5", never in scientific notation;
+    "" for None, and anything that is not a number as its text."""
+    if value is None:
+        return ""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return format(number.normalize(), "f")

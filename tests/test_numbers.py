@@ -1,4 +1,4 @@
-"""tasks/typed_numbers.py: a number as typed, where a percentage may be written as one."""
+"""tasks/numbers.py: a number as typed, where a percentage may be written as one."""
 
 import datetime
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from tasks.typed_numbers import (
+from tasks.numbers import (
     NotANumber,
     PercentNotAllowed,
     TypedNumber,

@@ -1,0 +1,30 @@
+"""What every download shares, on the pages and in the API: the workbook type and the headers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+__all__ = ["XLSX_CONTENT_TYPE", "attachment_disposition", "download_headers"]
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment_disposition(filename: str, fallback: str) -> str:
+    """Content-Disposition for a download: an ASCII `filename` for old clients and the real name as
+    RFC 5987 `filename*`, which every current browser prefers (Chinese names survive in both Excel
+    and LibreOffice downloads)."""
+    # Only characters that need no quoting or escaping in the ASCII parameter.
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", fallback).strip("._") or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download_headers(response: HttpResponse, filename: str, fallback: str) -> HttpResponse:
+    """Headers every download gets: attachment with both names; never sniffed into something else."""
+    response["Content-Disposition"] = attachment_disposition(filename, fallback)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Files of the ledger are the user's scope, not for shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
