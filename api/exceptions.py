@@ -14,7 +14,7 @@ with `errors` as the list of its problems by row and column.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -35,13 +35,30 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
-from tasks.imports.services.importing import DocumentImportError
-from tasks.ledger.services.editing import VersionConflict
-from tasks.reports.services.filling import FillErrors
-
 logger = logging.getLogger(__name__)
 
-__all__ = ["InvalidState", "PreconditionRequired", "RequestTooLarge", "api_exception_handler", "etag_for"]
+__all__ = [
+    "InvalidState",
+    "PreconditionRequired",
+    "RequestTooLarge",
+    "api_exception_handler",
+    "etag_for",
+    "responds_to",
+]
+
+# A feature's own exceptions and how they read in the API: registered by the feature's api module
+# (`@responds_to(VersionConflict)`), so that this plumbing imports no feature. A responder returns the
+# whole Response, or an APIException that the handler then words as any other.
+Responder = Callable[[Any, Any], "Response | exceptions.APIException"]
+_responders: dict[type[BaseException], Responder] = {}
+
+
+def responds_to(exc_type: type[BaseException]) -> Callable[[Responder], Responder]:
+    def register(responder: Responder) -> Responder:
+        _responders[exc_type] = responder
+        return responder
+
+    return register
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -119,23 +136,6 @@ def _codes(exc: DjangoValidationError) -> set[str | None]:
     return {error.code for error in exc.error_list}
 
 
-def _fill_errors_response(exc: FillErrors) -> Response:
-    set_rollback()
-    body = {
-        "detail": _("Nothing was recorded: the workbook's problems are listed by row and column."),
-        "code": "report_rows",
-        "errors": [
-            {
-                "row": error.row if isinstance(error.row, int) else None,
-                "column": error.column,
-                "message": error.message,
-            }
-            for error in exc.errors_list
-        ],
-    }
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _validation_body(data: Any) -> dict[str, Any]:
     errors = _flatten(data)
     fields = [name for name in errors if name != api_settings.NON_FIELD_ERRORS_KEY]
@@ -146,41 +146,19 @@ def _validation_body(data: Any) -> dict[str, Any]:
     return {"detail": detail, "code": "invalid", "errors": errors}
 
 
-def _conflict_response(conflict: VersionConflict) -> Response:
-    current = conflict.current
-    body = {
-        "detail": str(conflict),
-        "code": "version_conflict",
-        "current_version": current.version,
-        "changes_since": [
-            {
-                "action": change.action,
-                "actor": str(change.actor) if change.actor_id else None,
-                "fields": sorted(change.changes or {}),
-                "at": change.created_at.isoformat(),
-            }
-            for change in conflict.changes_since
-        ],
-    }
-    set_rollback()
-    return Response(
-        body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_for(current.version)}
-    )
-
-
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     view = context.get("view")
-    if isinstance(exc, VersionConflict):
-        return _conflict_response(exc)
-    if isinstance(exc, FillErrors):
-        return _fill_errors_response(exc)
+    for exc_type, responder in _responders.items():
+        if isinstance(exc, exc_type):
+            answer = responder(exc, view)
+            if isinstance(answer, Response):
+                return answer
+            exc = answer
+            break
     state_codes = getattr(view, "state_error_codes", ())
     if isinstance(exc, DjangoValidationError) and state_codes and _codes(exc) <= set(state_codes):
         exc = InvalidState(" ".join(exc.messages))
-    if isinstance(exc, DocumentImportError):
-        field = getattr(view, "import_error_field", api_settings.NON_FIELD_ERRORS_KEY)
-        exc = exceptions.ValidationError({field: exc.messages})
-    elif isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError):
         exc = _from_django_validation(exc, view)
     elif isinstance(exc, PermissionDenied):
         # NotPermitted carries the service's message; DRF would replace it with its own.

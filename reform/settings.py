@@ -174,7 +174,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-# Each evidence file (佐证材料) attached to a progress report; checked by content in tasks/ledger/evidence.py.
+# Each evidence file (佐证材料) attached to a progress report; checked by content in tasks/uploads.py.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # The import review form has a dozen fields per task and documents have 150+ tasks.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -273,7 +273,7 @@ class Server:
 
 # Test data the fuzzer can reach ---------------------------------------------------------------------
 
-# A minimal PDF, as an evidence file (tasks/ledger/evidence.py checks the bytes).
+# A minimal PDF, as an evidence file (tasks/uploads.py checks the bytes).
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 SEED_DOCUMENT = ROOT / "fixtures" / "seeds" / "001_7a68ed7b43eddbc1.txt"
 # How often the fuzzer takes an id from the dictionaries rather than generating one.

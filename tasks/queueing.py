@@ -69,7 +69,13 @@ def noting_delays() -> Iterator[DelayNote]:
 
 def job(name: str):
     """The registered job of that name (KeyError for a name no jobs module registers)."""
-    return app.tasks[name]
+    try:
+        return app.tasks[name]
+    except KeyError:
+        # The jobs modules register when the app first imports its modules (autodiscovery, which a
+        # worker does at start-up); a web process does it on its first job.
+        app.loader.import_default_modules()
+        return app.tasks[name]
 
 
 def queue(name: str, *args: Any, countdown: float | None = None) -> bool:

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from tasks.ledger.evidence import check_evidence, safe_filename
 from tasks.ledger.services.progress import record_progress
 from tasks.models import Evidence, ProgressUpdate, Task, TaskStatus
+from tasks.uploads import check_evidence, safe_filename
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import CanSeeDashboard
+from tasks.access import may_see_dashboard
 from tasks.dashboard.serializers import DashboardSummarySerializer
 from tasks.dashboard.services.summary import dashboard_summary
+
+
+class CanSeeDashboard(IsAuthenticated):
+    """Leaders, office staff and superusers, as the dashboard page (tasks.access.may_see_dashboard)."""
+
+    message = _("The dashboard is for leaders and reform office staff.")
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and may_see_dashboard(request.user)
 
 
 class DashboardView(APIView):

@@ -8,8 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from tasks.downloads import download_headers
-from tasks.ledger.evidence import safe_filename
 from tasks.models import Evidence, Task
+from tasks.uploads import safe_filename
 
 __all__ = ["evidence_response"]
 

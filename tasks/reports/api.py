@@ -24,9 +24,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from api.errors import ErrorSerializer, ValidationErrorSerializer
-from api.exceptions import InvalidState
+from api.exceptions import InvalidState, responds_to
 from api.filtersets import ReportFilterSet
 from api.negotiation import FirstRenderer
 from regions.models import Region
@@ -48,7 +49,7 @@ from tasks.reports.services.department import (
     request_department_report,
     require_reviewer,
 )
-from tasks.reports.services.filling import require_filler, upload_report
+from tasks.reports.services.filling import FillErrors, require_filler, upload_report
 from tasks.reports.services.ledger import request_ledger
 from tasks.reports.services.workflow import approve_report, return_report, submit_report
 
@@ -216,3 +217,22 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         form = ReportReturnInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         return self.respond(return_report(report, request.user, reason=form.validated_data["reason"]))
+
+
+# An upload with errors: nothing recorded, each problem by row and column (400).
+@responds_to(FillErrors)
+def _fill_errors_response(exc: FillErrors, view: Any) -> Response:
+    set_rollback()
+    body = {
+        "detail": _("Nothing was recorded: the workbook's problems are listed by row and column."),
+        "code": "report_rows",
+        "errors": [
+            {
+                "row": error.row if isinstance(error.row, int) else None,
+                "column": error.column,
+                "message": error.message,
+            }
+            for error in exc.errors_list
+        ],
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)

@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from api.negotiation import FirstRenderer
-from tasks.ledger.evidence import CONTENT_TYPES
 from tasks.ledger.files import evidence_response
+from tasks.uploads import CONTENT_TYPES
 
 FILE_TYPES = sorted({*CONTENT_TYPES.values(), "application/octet-stream"})
 

@@ -16,17 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
-from api.exceptions import etag_for
+from api.exceptions import etag_for, responds_to
 from api.preconditions import IF_MATCH, expected_version
 from tasks.access import get_task_for, require_editor
 from tasks.ledger.filtersets import TaskFilterSet
 from tasks.ledger.serializers.tasks import TaskDetailSerializer, TaskSerializer, TaskUpdateSerializer
-from tasks.ledger.services.editing import EDITABLE_TASK_FIELDS, edit_task
+from tasks.ledger.services.editing import EDITABLE_TASK_FIELDS, VersionConflict, edit_task
 from tasks.models import Assignment, Deadline, Target, Task
 from tasks.models.ledger import LEADING_ROLES
 
@@ -179,3 +180,27 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             targets=data.get("targets"),
         )
         return self._detail(detail_queryset(request.user, self.today).get(pk=task.pk))
+
+
+# A stale If-Match (412): what changed since the version the client loaded, and the current ETag.
+@responds_to(VersionConflict)
+def _conflict_response(conflict: VersionConflict, view: Any) -> Response:
+    current = conflict.current
+    body = {
+        "detail": str(conflict),
+        "code": "version_conflict",
+        "current_version": current.version,
+        "changes_since": [
+            {
+                "action": change.action,
+                "actor": str(change.actor) if change.actor_id else None,
+                "fields": sorted(change.changes or {}),
+                "at": change.created_at.isoformat(),
+            }
+            for change in conflict.changes_since
+        ],
+    }
+    set_rollback()
+    return Response(
+        body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_for(current.version)}
+    )

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tasks.access import NotPermitted, require_editor, require_reporter, scope_of
-from tasks.ledger.evidence import CheckedEvidence, check_evidence
 from tasks.ledger.services.editing import bump_version, check_percent, jsonable, lock_task
 from tasks.models import (
     Assignment,
@@ -31,6 +30,7 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
+from tasks.uploads import CheckedEvidence, check_evidence
 
 __all__ = ["record_progress", "request_completion", "return_task", "verify_completion"]
 

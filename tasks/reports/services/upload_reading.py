@@ -1,6 +1,6 @@
 """Reading an uploaded department report workbook into entries (tasks/reports/services/entries.py).
 
-The upload is checked by content (`tasks.ledger.evidence.check_evidence`: a real .xlsx, no macros, no zip
+The upload is checked by content (`tasks.uploads.check_evidence`: a real .xlsx, no macros, no zip
 bomb), read with openpyxl in read-only mode, and must be this report's workbook (its key, see
 `tasks.workbooks.department_report.workbook_identifier`). The columns are those of tasks/workbooks/department_report.py;
 errors name the sheet's row number and the column's letter and header.
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from tasks.ledger.evidence import CONTENT_TYPES, XLSX, check_evidence
 from tasks.models import Report, Target, TaskStatus
 from tasks.reports.services.department import department_tasks
 from tasks.reports.services.entries import (
@@ -26,6 +25,7 @@ from tasks.reports.services.entries import (
     shown_text,
     status_choices,
 )
+from tasks.uploads import CONTENT_TYPES, XLSX, check_evidence
 from tasks.workbooks import department_report as layout
 
 __all__ = ["MAX_ROWS", "parse_upload"]

@@ -1,4 +1,5 @@
-"""Evidence uploads (佐证材料), checked by what the bytes are rather than what the name claims.
+"""Uploads checked by what the bytes are rather than what the name claims: evidence (佐证材料) and
+the report workbooks departments send back.
 
 Accepted: PDF, JPEG, PNG, Word and Excel (OOXML .docx/.xlsx and legacy .doc/.xls). The extension must
 agree with the detected type, so a file cannot be served later as something it is not. Pure apart from
