@@ -41,7 +41,16 @@ from tests.factories import (
 
 # The real reference data (regions, departments, aliases), for tests that need it: `reference_data`;
 # LibreOffice as a client (`libreoffice`, tests/libreoffice.py).
-pytest_plugins = ["tests.reference", "tests.reports_cast", "tests.libreoffice"]
+pytest_plugins = ["tests.reference", "tests.reports.cast", "tests.libreoffice", "tests.api_world"]
+
+
+@pytest.fixture(autouse=True)
+def _api_tests_isolated(request):
+    """The API's tests (tests/api/ and each feature's test_api*.py) start with no throttle counts and
+    their own media folder (tests/api_world.py: api_isolation)."""
+    path = request.node.path
+    if path.name.startswith("test_api") or path.parent.name == "api":
+        request.getfixturevalue("api_isolation")
 
 
 @pytest.fixture(autouse=True)

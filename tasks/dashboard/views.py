@@ -133,7 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     overdue = [{"task": task, "url": task_detail_url(task.task_id)} for task in summary.overdue_tasks]
     return render(
         request,
-        "tasks/dashboard.html",
+        "tasks/dashboard/dashboard.html",
         {
             "summary": summary,
             "scope": request.user.region.name if request.user.region_id else "",

@@ -94,7 +94,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         .select_related("region")
         .order_by("-created_at")[:20]
     )
-    return render(request, "tasks/import_upload.html", {"form": form, "pending": pending})
+    return render(request, "tasks/imports/upload.html", {"form": form, "pending": pending})
 
 
 @login_required
@@ -110,7 +110,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("document_import")
     if request.method == "POST":
         return _review_post(request, doc_import)
-    return render(request, "tasks/import_review.html", _review_context(doc_import))
+    return render(request, "tasks/imports/review.html", _review_context(doc_import))
 
 
 def _review_post(request: HttpRequest, doc_import: DocumentImport) -> HttpResponse:

@@ -22,7 +22,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "tasks/notifications.html",
+        "tasks/reminders/notifications.html",
         {"reminders": reminders, "unread": unread_reminder_count(request.user)},
     )
 
@@ -32,7 +32,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def notifications_unread(request: HttpRequest) -> HttpResponse:
     """The bell's badge, fetched by htmx after the page loads so that no page pays for the count."""
     return render(
-        request, "tasks/partials/unread_badge.html", {"unread": unread_reminder_count(request.user)}
+        request, "tasks/reminders/partials/unread_badge.html", {"unread": unread_reminder_count(request.user)}
     )
 
 

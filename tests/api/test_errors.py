@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from regions.api import RegionViewSet
-from tests.api.conftest import PDF
 from tests.api.openapi import SchemaCheckingClient, openapi, operations_of
+from tests.api_world import PDF
 
 pytestmark = pytest.mark.django_db
 

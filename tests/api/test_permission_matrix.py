@@ -41,9 +41,9 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.reports.services.department import build_report
-from tests.api.conftest import later, token_client
+from tests.api_world import later, token_client
 from tests.factories import PASSWORD, ExtensionRequestFactory, ReportFactory
-from tests.test_importing import SMALL
+from tests.imports.test_importing import SMALL
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,3 @@
 """Fixtures shared with the API tests."""
 
-from tests.api.conftest import api_client  # noqa: F401
+from tests.api_world import api_client  # noqa: F401

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tasks.models import DocumentImport, Evidence, PolicyDocument, ProgressUpdate, Task
-from tests.test_importing import SMALL
+from tests.imports.test_importing import SMALL
 
 pytestmark = pytest.mark.django_db
 

@@ -60,4 +60,4 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
         section = task.section
-    return render(request, "tasks/document_detail.html", {"document": document, "rows": rows})
+    return render(request, "tasks/ledger/document_detail.html", {"document": document, "rows": rows})

@@ -194,7 +194,7 @@ def _render(
         ]
         context["current"] = current
         context["current_parts"] = _current_values(current)
-    return render(request, "tasks/task_edit.html", context, status=status)
+    return render(request, "tasks/ledger/task_edit.html", context, status=status)
 
 
 @login_required

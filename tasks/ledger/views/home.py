@@ -29,4 +29,4 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(task_count=Count("tasks", distinct=True))
         .order_by("-issued_on", "-created_at")[:50]
     )
-    return render(request, "tasks/home.html", {"totals": totals, "documents": documents})
+    return render(request, "tasks/ledger/home.html", {"totals": totals, "documents": documents})

@@ -156,7 +156,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.lead_names = _leading(task.leading_assignments)
     return render(
         request,
-        "tasks/task_list.html",
+        "tasks/ledger/task_list.html",
         {
             "filterset": filterset,
             "form": filterset.form,
@@ -221,7 +221,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         (leading if task.my_role in LEADING_ROLES else cooperating).append(task)
     return render(
         request,
-        "tasks/my_tasks.html",
+        "tasks/ledger/my_tasks.html",
         {
             "department": user.department,
             "groups": [
@@ -444,7 +444,7 @@ def render_task_page(
     pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
     return render(
         request,
-        "tasks/task_detail.html",
+        "tasks/ledger/task_detail.html",
         {
             "task": task,
             "document": task.document,

@@ -176,8 +176,8 @@ def _compose_digest(reminder: Reminder) -> EmailMultiAlternatives:
         "list_url": list_url,
         "site_url": settings.SITE_URL,
     }
-    text = render_to_string("tasks/email/digest.txt", context)
-    html = render_to_string("tasks/email/digest.html", context)
+    text = render_to_string("tasks/reminders/email/digest.txt", context)
+    html = render_to_string("tasks/reminders/email/digest.html", context)
     email = EmailMultiAlternatives(subject=subject, body=text, to=[reminder.recipient.email])
     email.attach_alternative(html, "text/html")
     return email

@@ -18,8 +18,8 @@ from tasks.models import Report, Target, Task
 from tasks.reports.services.department import build_report
 from tasks.reports.services.filling import fill_online, upload_report
 from tests.factories import TargetFactory
-from tests.reports_cast import BUILD_DAY, open_workbook, workbook_upload
-from tests.test_department_reports_filling import fill, refused
+from tests.reports.cast import BUILD_DAY, open_workbook, workbook_upload
+from tests.reports.test_department_reports_filling import fill, refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from tasks.models import Assignment, Evidence, ProgressUpdate, Task, TaskChange, TaskStatus
-from tests.api.conftest import PDF
+from tests.api_world import PDF
 from tests.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

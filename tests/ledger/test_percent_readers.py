@@ -1,6 +1,6 @@
 """A percentage for a target in %, wherever an actual is read besides the report workbook: the service
-(record_progress) and the task page's progress form. The API is in tests/api/test_progress_percent.py;
-the workbook and the report's online form in tests/test_report_percentages.py. One rule for all:
+(record_progress) and the task page's progress form. The API is in tests/ledger/test_api_progress_percent.py;
+the workbook and the report's online form in tests/reports/test_report_percentages.py. One rule for all:
 tasks/numbers.py."""
 
 from decimal import Decimal

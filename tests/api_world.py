@@ -1,4 +1,4 @@
-"""The API's test world: clients signed in with a token per persona, and a task on each side of a scope.
+"""The API's test world (a plugin of tests/conftest.py, for tests/api/ and the features' API tests): clients signed in with a token per persona, and a task on each side of a scope.
 
 own_task       郑州市 document, led by 郑州市医疗保障局 only: office, leader and liaison see it;
                other_liaison (卫健委) does not. A dated deadline, a target, a progress report with
@@ -29,18 +29,14 @@ from tests.factories import (
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    # Throttle counts live in the cache, which outlives a test's transaction.
+@pytest.fixture
+def api_isolation(settings, tmp_path):
+    """Every API test (tests/api/ and the features' test_api*.py, see tests/conftest.py): throttle
+    counts live in the cache, which outlives a test's transaction; uploads go to the test's own folder."""
     cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    yield settings.MEDIA_ROOT
+    cache.clear()
 
 
 def token_client(user) -> SchemaCheckingClient:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from tasks.ledger.filtersets import LISTED_DOCUMENTS, listed_departments, listed_documents
 from tasks.ledger.widgets import PlainSelect
 from tests.factories import AssignmentFactory, DepartmentFactory, PolicyDocumentFactory, TaskFactory
-from tests.test_filtersets import filtered, make_filterset
+from tests.ledger.test_filtersets import filtered, make_filterset
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from tasks.access import NotPermitted
 from tasks.models import ProgressUpdate, Report, Target, TargetReading, Task, TaskChange, TaskStatus
 from tasks.reports.services.filling import FillErrors, fill_online, upload_report
 from tests.factories import ReportFactory
-from tests.reports_cast import login, open_workbook, workbook_upload
+from tests.reports.cast import login, open_workbook, workbook_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
 
@@ -176,7 +176,7 @@ class TestUploadErrors:
             (5, "N（Status this period）", "Choose a status.")
         ]
 
-    # "50%" is 50 (tests/test_report_percentages.py).
+    # "50%" is 50 (tests/reports/test_report_percentages.py).
     @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50.5%"])
     def test_percent_not_a_whole_number_from_0_to_100(self, built, liaison, percent):
         workbook = open_workbook(built)

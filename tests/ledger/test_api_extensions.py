@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from tasks.models import Deadline, ExtensionRequest, Task, TaskChange
-from tests.api.conftest import later
+from tests.api_world import later
 from tests.factories import DeadlineFactory, ExtensionRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from tasks.jobs import remind_late_reports as remind_job
 from tasks.models import Reminder, Report
 from tasks.reports.services.workflow import approve_report, late_departments, return_report, submit_report
 from tests.factories import AssignmentFactory, DepartmentFactory, ReportFactory, TaskFactory, UserFactory
-from tests.reports_cast import DUE_DAY, PERIOD, login
+from tests.reports.cast import DUE_DAY, PERIOD, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tasks.imports.services.review_edits import draft_revision
 from tasks.models import DocumentImport, PolicyDocument, Task
 from tests.factories import OfficeUserFactory
-from tests.test_importing import SMALL
+from tests.imports.test_importing import SMALL
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from tasks.imports.services.importing import DocumentImportError, build_draft, p
 from tasks.imports.services.review import allowed_departments, review_problems, start_import
 from tasks.imports.services.review_edits import apply_review, draft_revision
 from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Target, Task
-from tests.test_importing import SEED_004, SEEDS, SMALL
+from tests.imports.test_importing import SEED_004, SEEDS, SMALL
 
 UNKNOWN = SMALL.replace("市医保局牵头", "市医疗保障部门牵头")  # task 2 names a body no department is called
 IMPORT_URL = reverse("document_import")

@@ -1,6 +1,6 @@
 """Department reports: the workbook cell by cell, the build job, the monthly build and the command.
 
-The cast is in tests/reports_cast.py: 郑州市医疗保障局's report for October 2026.
+The cast is in tests/reports/cast.py: 郑州市医疗保障局's report for October 2026.
 """
 
 import datetime
@@ -18,7 +18,7 @@ from tasks.models import Report
 from tasks.reports.services import department as department_reports
 from tasks.reports.services.department import build_report, request_department_report
 from tasks.workbooks.department_report import OVERDUE_FILL, build_department_workbook
-from tests.reports_cast import BUILD_DAY, PERIOD, open_workbook
+from tests.reports.cast import BUILD_DAY, PERIOD, open_workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
 

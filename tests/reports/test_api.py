@@ -4,7 +4,7 @@ uploads it (every row checked, all recorded or none, the errors by row and colum
 it and the office approves it or returns it with a reason, after which it is corrected and submitted
 again. A report in the wrong state for an action is 409 and nothing changes.
 
-The report is 郑州市医疗保障局's for October 2026 (tests/reports_cast.py): its first task row is the
+The report is 郑州市医疗保障局's for October 2026 (tests/reports/cast.py): its first task row is the
 task 医保局 leads (row 4), then the task it cooperates on (row 5).
 """
 
@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from tasks.models import ProgressUpdate, Report, Target, Task, TaskStatus
 from tests.factories import ReportFactory
-from tests.reports_cast import PERIOD, open_workbook, workbook_upload
+from tests.reports.cast import PERIOD, open_workbook, workbook_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
 
