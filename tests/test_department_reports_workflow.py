@@ -242,7 +242,14 @@ class TestPages:
         assert login(client, office).get(response["Location"]).status_code == 200
 
     def test_leaders_see_build_and_download_the_office_ledger_but_build_no_department_report(
-        self, client, built, report_tasks, leader, zhengzhou, insurance_bureau, django_capture_on_commit_callbacks
+        self,
+        client,
+        built,
+        report_tasks,
+        leader,
+        zhengzhou,
+        insurance_bureau,
+        django_capture_on_commit_callbacks,
     ):
         # The decision: leaders may request and download the ledger (台账 and 通报) of their scope;
         # department reports stay with office staff (page, API and service say the same).
