@@ -54,6 +54,15 @@ PERSONAS = (
     "anonymous",
 )
 
+# The fixture of each persona in the cast (tests/conftest.py), on insurance_task and 医保局's report:
+# 卫健委 cooperates on the one and has nothing to do with the other; 中原区人民政府 is on neither.
+FIXTURES: dict[str, str | None] = {
+    **{persona: persona for persona in PERSONAS},
+    "cooperating_liaison": "other_liaison",
+    "other_liaison": "county_liaison",
+    "anonymous": None,
+}
+
 # fmt: off
 _GRID = {
     #                            office province leader  liaison coop.  other  outsider nobody super  anon.
