@@ -36,7 +36,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks.access import edits_tasks_in_scope, navigation, reporting_roles
+from tasks.access import edits_tasks_in_scope, leads, navigation, reporting_roles
 from tasks.filtersets import DOCUMENT_ORDER, LEADING_ROLES, TaskFilterSet
 from tasks.forms import action_forms
 from tasks.lights import attach_lights, light_for
@@ -479,7 +479,7 @@ def action_flags(user, task: Task) -> dict[str, bool]:
     return {
         "can_edit": can_edit,
         "can_report": can_report,
-        "is_lead_liaison": can_report and bool(roles & set(LEADING_ROLES)),
+        "is_lead_liaison": can_report and leads(roles),
         "read_only": not (can_edit or can_report),
         "is_leader": active and user.is_leader,
     }
