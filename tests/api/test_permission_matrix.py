@@ -8,10 +8,11 @@ names the object, 401 without a token). Out of scope is the table's `outside_sco
 (reference data, the token, the lists) keeps its statuses here.
 
 Personas (tests/conftest.py), the table's: office staff of 郑州市, the liaison of the department leading
-the task (医保局), a liaison of another department (卫健委, not on the task), a leader of 郑州市, and the
-anonymous. In scope is own_task and what hangs off it (郑州市); out of scope is foreign_task (长沙市),
-for imports one uploaded by 长沙市's office, and for reports 长沙市医疗保障局's and 长沙市's ledger
-(made on first use). Regions and departments are reference data that every signed-in user reads, so
+the task (医保局), a liaison of another department (卫健委, not on the task), a leader of 郑州市, office
+staff of 河南省 (above 郑州市), a user without a role, a superuser, and the anonymous. In scope is
+own_task and what hangs off it (郑州市); out of scope is foreign_task (长沙市), for imports one uploaded
+by 长沙市's office (World.document_import: an import is its creator's), and for reports
+长沙市医疗保障局's and 长沙市's ledger (made on first use); for the superuser nothing is out of scope. Regions and departments are reference data that every signed-in user reads, so
 their "out of scope" object (长沙市's) answers 200 too.
 """
 
@@ -54,7 +55,16 @@ from tests.test_importing import SMALL
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("office", "liaison", "other_liaison", "leader", "anonymous")
+PERSONAS = (
+    "office",
+    "liaison",
+    "other_liaison",
+    "leader",
+    "province_office",
+    "nobody",
+    "superuser",
+    "anonymous",
+)
 IN, OUT = "in_scope", "out_of_scope"
 
 
@@ -67,6 +77,23 @@ class World:
     users: dict[str, Any]
     reports: dict[str, Report] = field(default_factory=dict)
     ledgers: dict[str, Report] = field(default_factory=dict)
+    # The persona asking (set by the test), for the objects that are a user's own.
+    acting: str = ""
+    own_imports: dict[tuple[str, str], DocumentImport] = field(default_factory=dict)
+
+    def document_import(self, scope: str) -> DocumentImport:
+        """The import the persona acts on. An import is its creator's alone: in scope, the office's, or
+        the province office's or superuser's own of a 郑州市 document; out of scope, 长沙市's office's,
+        or the superuser's own of a 长沙市 document (nothing is out of a superuser's scope). A role that
+        may not import is refused before any import is looked up."""
+        mine = self.acting in ("province_office", "superuser") if scope == IN else self.acting == "superuser"
+        if not mine:
+            return self.imports[scope]
+        if (scope, self.acting) not in self.own_imports:
+            upload = SimpleUploadedFile("重点任务.txt", SMALL.encode())
+            own = start_import(self.users[self.acting], upload, self.regions[scope])
+            self.own_imports[scope, self.acting] = own
+        return self.own_imports[scope, self.acting]
 
     def report(self, scope: str) -> Report:
         """The department's built report for 2026-10 (built on first use: most cases need none)."""
@@ -111,6 +138,9 @@ def world(
     other_liaison,
     leader,
     outsider,
+    province_office,
+    nobody,
+    superuser,
     zhengzhou,
     changsha,
     insurance_bureau,
@@ -125,7 +155,15 @@ def world(
         },
         regions={IN: zhengzhou, OUT: changsha},
         departments={IN: insurance_bureau, OUT: changsha_bureau},
-        users={"office": office, "liaison": liaison, "other_liaison": other_liaison, "leader": leader},
+        users={
+            "office": office,
+            "liaison": liaison,
+            "other_liaison": other_liaison,
+            "leader": leader,
+            "province_office": province_office,
+            "nobody": nobody,
+            "superuser": superuser,
+        },
     )
 
 
@@ -483,28 +521,28 @@ CASES = [
     Case(
         "import preview",
         "get",
-        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/",
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/",
         rule="import_documents",
     ),
     Case(
         "import review",
         "post",
-        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/review/",
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/review/",
         rule="import_documents",
         body=lambda w, s, u: {
-            "fields": {"revision": draft_revision(w.imports[s].draft), "title": "改过的标题"}
+            "fields": {"revision": draft_revision(w.document_import(s).draft), "title": "改过的标题"}
         },
     ),
     Case(
         "import confirm",
         "post",
-        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/confirm/",
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/confirm/",
         rule="import_documents",
     ),
     Case(
         "import discard",
         "delete",
-        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/",
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/",
         rule="import_documents",
         ok=204,
     ),
@@ -521,6 +559,7 @@ PARAMS = [
 
 @pytest.mark.parametrize(("case", "persona", "scope"), PARAMS)
 def test_permission_matrix(case: Case, persona: str, scope: str, world: World):
+    world.acting = persona
     case.prepare(world, scope)
     user = world.users.get(persona)
     client = token_client(user)
