@@ -65,8 +65,3 @@ class User(AbstractUser):
     @property
     def is_leader(self) -> bool:
         return self.role == Role.LEADER
-
-    @property
-    def can_edit_tasks(self) -> bool:
-        """Office staff (and superusers) edit tasks; liaisons only report progress."""
-        return self.is_superuser or self.is_office

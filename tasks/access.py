@@ -33,10 +33,12 @@ __all__ = [
     "can_edit_task",
     "can_import",
     "can_report_on",
+    "can_request_completion",
     "can_view_task",
     "edits_tasks_in_scope",
     "get_task_for",
     "is_active",
+    "leads",
     "may_build_ledger",
     "may_fill_report",
     "may_request_department_report",
@@ -125,6 +127,26 @@ def can_report_on(user, task: Task) -> bool:
     if not (is_active(user) and user.is_liaison and user.department_id):
         return False
     return Assignment.objects.filter(task_id=task.pk, department_id=user.department_id).exists()
+
+
+def leads(roles: Iterable[str]) -> bool:
+    """Whether a department holding these roles on a task answers for it (lead or co-lead)."""
+    from tasks.models import Assignment
+
+    return any(role in (Assignment.Role.LEAD, Assignment.Role.CO_LEAD) for role in roles)
+
+
+def can_request_completion(user, task: Task) -> bool:
+    """申请销号 is the lead or co-lead department's liaison's; a cooperating department reports progress
+    and asks for extensions, but does not declare the task done."""
+    from tasks.models import Assignment
+
+    if not (is_active(user) and user.is_liaison and user.department_id):
+        return False
+    roles = Assignment.objects.filter(task_id=task.pk, department_id=user.department_id).values_list(
+        "role", flat=True
+    )
+    return leads(roles)
 
 
 def require_visible(user, task: Task) -> None:

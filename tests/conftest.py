@@ -13,6 +13,7 @@ Personas:
     leader           leader of 郑州市
     liaison          liaison of 郑州市医疗保障局
     other_liaison    liaison of 郑州市卫生健康委员会
+    county_liaison   liaison of 中原区人民政府
     outsider         office staff of 长沙市
     province_office  office staff of 河南省
     nobody           a user with no role
@@ -147,6 +148,13 @@ def liaison(insurance_bureau):
 def other_liaison(health_commission):
     return UserFactory(
         username="zz_health", first_name="卫健委联络员", liaison=True, department=health_commission
+    )
+
+
+@pytest.fixture
+def county_liaison(county_government):
+    return UserFactory(
+        username="zy_government", first_name="中原区政府联络员", liaison=True, department=county_government
     )
 
 

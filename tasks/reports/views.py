@@ -200,7 +200,7 @@ def ledger_build(request: HttpRequest) -> HttpResponse:
         messages.error(request, period_error)
         return redirect("report_list")
     require_ledger_builder(request.user)
-    if not request.user.region_id:  # a superuser with no region: the API names one
+    if not request.user.region_id:  # a superuser with no region has no ledger of their own (nor in the API)
         raise PermissionDenied(_("Only reform office staff and leaders may build a region's ledger."))
     try:
         report = request_ledger(Region.objects.get(pk=request.user.region_id), request.user, period)

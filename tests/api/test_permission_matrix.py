@@ -1,12 +1,19 @@
 """Every endpoint × method × persona × in-scope / out-of-scope object: the exact status code, and on a
 refusal, that nothing changed.
 
-Personas (tests/conftest.py): office staff of 郑州市, the liaison of the department leading the task
-(医保局), a liaison of another department (卫健委, not on the task), a leader of 郑州市, and the
-anonymous. In scope is own_task and what hangs off it (郑州市); out of scope is foreign_task (长沙市),
-for imports one uploaded by 长沙市's office, and for reports 长沙市医疗保障局's (built on first use).
-Regions and departments are reference data that every
-signed-in user reads, so their "out of scope" object (长沙市's) answers 200 too.
+The statuses of the role rules are computed from the one table of them (tests/access_table.py), which
+the page matrices follow too: an endpoint names its rule and its success code, and `api_status` maps the
+table's outcome to the API's answer (403 for a role that may not, 404 out of scope or 400 where the body
+names the object, 401 without a token). Out of scope is the table's `outside_scope`. What is no role rule
+(reference data, the token, the lists) keeps its statuses here.
+
+Personas (tests/conftest.py), the table's: office staff of 郑州市, the liaison of the department leading
+the task (医保局), a liaison of another department (卫健委, not on the task), a leader of 郑州市, office
+staff of 河南省 (above 郑州市), a user without a role, a superuser, and the anonymous. In scope is
+own_task and what hangs off it (郑州市); out of scope is foreign_task (长沙市), for imports one uploaded
+by 长沙市's office (World.document_import: an import is its creator's), and for reports
+长沙市医疗保障局's and 长沙市's ledger (made on first use); for the superuser nothing is out of scope. Regions and departments are reference data that every signed-in user reads, so
+their "out of scope" object (长沙市's) answers 200 too.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from rest_framework.authtoken.models import Token
 
 from tasks.imports.services.review import start_import
@@ -41,13 +49,23 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.reports.services.department import build_report
+from tests.access_table import TABLE, Outcome, outside_scope
 from tests.api_world import later, token_client
 from tests.factories import PASSWORD, ExtensionRequestFactory, ReportFactory
 from tests.imports.test_importing import SMALL
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("office", "liaison", "other_liaison", "leader", "anonymous")
+PERSONAS = (
+    "office",
+    "liaison",
+    "other_liaison",
+    "leader",
+    "province_office",
+    "nobody",
+    "superuser",
+    "anonymous",
+)
 IN, OUT = "in_scope", "out_of_scope"
 
 
@@ -59,6 +77,24 @@ class World:
     departments: dict[str, Any]
     users: dict[str, Any]
     reports: dict[str, Report] = field(default_factory=dict)
+    ledgers: dict[str, Report] = field(default_factory=dict)
+    # The persona asking (set by the test), for the objects that are a user's own.
+    acting: str = ""
+    own_imports: dict[tuple[str, str], DocumentImport] = field(default_factory=dict)
+
+    def document_import(self, scope: str) -> DocumentImport:
+        """The import the persona acts on. An import is its creator's alone: in scope, the office's, or
+        the province office's or superuser's own of a 郑州市 document; out of scope, 长沙市's office's,
+        or the superuser's own of a 长沙市 document (nothing is out of a superuser's scope). A role that
+        may not import is refused before any import is looked up."""
+        mine = self.acting in ("province_office", "superuser") if scope == IN else self.acting == "superuser"
+        if not mine:
+            return self.imports[scope]
+        if (scope, self.acting) not in self.own_imports:
+            upload = SimpleUploadedFile("重点任务.txt", SMALL.encode())
+            own = start_import(self.users[self.acting], upload, self.regions[scope])
+            self.own_imports[scope, self.acting] = own
+        return self.own_imports[scope, self.acting]
 
     def report(self, scope: str) -> Report:
         """The department's built report for 2026-10 (built on first use: most cases need none)."""
@@ -67,6 +103,22 @@ class World:
             assert build_report(report.pk) == Report.Status.DONE
             self.reports[scope] = report
         return Report.objects.get(pk=self.reports[scope].pk)
+
+    def ledger(self, scope: str) -> Report:
+        """The region's office ledger for 2026-10, as built (a workbook; made on first use)."""
+        if scope not in self.ledgers:
+            buffer = io.BytesIO()
+            Workbook().save(buffer)
+            self.ledgers[scope] = ReportFactory(
+                kind=Report.Kind.LEDGER,
+                department=None,
+                region=self.regions[scope],
+                period="2026-10",
+                status=Report.Status.DONE,
+                progress=100,
+                file=ContentFile(buffer.getvalue(), name="ledger.xlsx"),
+            )
+        return Report.objects.get(pk=self.ledgers[scope].pk)
 
     def task(self, scope: str) -> Task:
         return Task.objects.get(pk=self.tasks[scope].pk)
@@ -87,6 +139,9 @@ def world(
     other_liaison,
     leader,
     outsider,
+    province_office,
+    nobody,
+    superuser,
     zhengzhou,
     changsha,
     insurance_bureau,
@@ -101,7 +156,15 @@ def world(
         },
         regions={IN: zhengzhou, OUT: changsha},
         departments={IN: insurance_bureau, OUT: changsha_bureau},
-        users={"office": office, "liaison": liaison, "other_liaison": other_liaison, "leader": leader},
+        users={
+            "office": office,
+            "liaison": liaison,
+            "other_liaison": other_liaison,
+            "leader": leader,
+            "province_office": province_office,
+            "nobody": nobody,
+            "superuser": superuser,
+        },
     )
 
 
@@ -146,40 +209,19 @@ def snapshot() -> dict[str, Any]:
 
 
 def everyone(status: int) -> dict[str, tuple[int, int]]:
+    """Not a role rule of the table: the same answer for every signed-in persona, in scope or not."""
     return dict.fromkeys(PERSONAS[:-1], (status, status)) | {"anonymous": (401, 401)}
 
 
-READ_TASK = {
-    "office": (200, 404),
-    "liaison": (200, 404),
-    "other_liaison": (404, 404),
-    "leader": (200, 404),
-    "anonymous": (401, 401),
-}
-EDIT_TASK = {**READ_TASK, "office": (200, 404), "liaison": (403, 404), "leader": (403, 404)}
-REPORT = {**READ_TASK, "office": (201, 404), "liaison": (201, 404), "leader": (403, 404)}
-REMIND = {**READ_TASK, "office": (201, 404), "liaison": (403, 404), "leader": (403, 404)}
-# 申请销号 and 延期申请 are the department's: office staff get 403 like leaders.
-DEPARTMENT_REQUEST = {**READ_TASK, "office": (403, 404), "liaison": (201, 404), "leader": (403, 404)}
-
-
-def importing(ok: int, out: int = 404) -> dict[str, tuple[int, int]]:
+def api_status(outcome: Outcome, ok: int, missing: int = 404) -> int:
+    """The API's answer to an outcome of the table (tests/access_table.py): the endpoint's success code,
+    403 for a role that may not, not found out of scope, and 401 without a token."""
     return {
-        "office": (ok, out),
-        "liaison": (403, 403),
-        "other_liaison": (403, 403),
-        "leader": (403, 403),
-        "anonymous": (401, 401),
-    }
-
-
-DASHBOARD = {
-    "office": (200, 200),
-    "liaison": (403, 403),
-    "other_liaison": (403, 403),
-    "leader": (200, 200),
-    "anonymous": (401, 401),
-}
+        Outcome.ALLOWED: ok,
+        Outcome.ROLE: 403,
+        Outcome.SCOPE: missing,
+        Outcome.LOGIN: 401,
+    }[outcome]
 
 
 @dataclass(frozen=True)
@@ -187,15 +229,32 @@ class Case:
     name: str
     method: str
     url: Callable[[World, str], str]
-    expected: dict[str, tuple[int, int]]
+    # The rule of tests/access_table.py the endpoint follows, and its success code; or, for what is no
+    # role rule (reference data, the token, lists, which answer everyone with what their scope holds),
+    # the status of each persona in and out of scope.
+    rule: str | None = None
+    ok: int = 200
+    # Out of scope is 404, unless the object is named in the body rather than the path: then it is a
+    # bad choice (400), as the import's region or the report's department.
+    out_of_scope: int = 404
+    expected: dict[str, tuple[int, int]] | None = None
     body: Callable[[World, str, Any], Any] | None = None
     headers: Callable[[World, str], dict[str, str]] = field(default=lambda w, s: {})
     format: str = "json"
     # Whether a success writes (token requests return the existing token: nothing changes).
     writes: bool = True
+    # Whether the endpoint names an object, so is asked about one in scope and one out of it.
     scoped: bool = True
     # Puts the object in the state the action needs (a task awaiting verification...), before the snapshot.
     prepare: Callable[[World, str], None] = field(default=lambda w, s: None)
+
+    def status(self, persona: str, scope: str) -> int:
+        if self.rule is None:
+            assert self.expected is not None, self.name
+            return self.expected[persona][0 if scope == IN else 1]
+        # The API's personas are the table's: other_liaison's 卫健委 is not on own_task nor 医保局's report.
+        outcome = TABLE[self.rule][persona] if scope == IN else outside_scope(self.rule, persona)
+        return api_status(outcome, self.ok, self.out_of_scope)
 
 
 def if_match(world: World, scope: str) -> dict[str, str]:
@@ -215,20 +274,6 @@ def extension_pending(world: World, scope: str) -> None:
         department=assignment.department,
         requested_due_on=later(120),
     )
-
-
-# Report workbooks: filled in by the department's liaison or office staff, handed in by the liaison,
-# reviewed by office staff. A department outside the user's scope is a bad choice in a request: 400.
-FILL_REPORT = {**READ_TASK, "leader": (403, 404)}
-SUBMIT_REPORT = {**READ_TASK, "office": (403, 404), "leader": (403, 404)}
-REQUEST_REPORT = {
-    "office": (202, 400),
-    "liaison": (202, 400),
-    "other_liaison": (400, 400),
-    "leader": (403, 400),
-    "anonymous": (401, 401),
-}
-REQUEST_LEDGER = {**everyone(403), "office": (202, 202), "leader": (202, 202)}
 
 
 def report_submitted(world: World, scope: str) -> None:
@@ -273,26 +318,29 @@ CASES = [
         "token obtain",
         "post",
         lambda w, s: f"{API}/auth/token/",
-        {**everyone(200), "anonymous": (400, 400)},
+        expected={**everyone(200), "anonymous": (400, 400)},
         body=token_body,
         writes=False,
         scoped=False,
     ),
-    Case("token revoke", "delete", lambda w, s: f"{API}/auth/token/", everyone(204), scoped=False),
-    Case("me", "get", lambda w, s: f"{API}/me/", everyone(200), scoped=False),
-    Case("region list", "get", lambda w, s: f"{API}/regions/", everyone(200), scoped=False),
-    Case("region", "get", lambda w, s: f"{API}/regions/{w.regions[s].pk}/", everyone(200)),
-    Case("department list", "get", lambda w, s: f"{API}/departments/", everyone(200), scoped=False),
-    Case("department", "get", lambda w, s: f"{API}/departments/{w.departments[s].pk}/", everyone(200)),
-    Case("document list", "get", lambda w, s: f"{API}/documents/", everyone(200), scoped=False),
-    Case("document", "get", lambda w, s: f"{API}/documents/{w.tasks[s].document_id}/", READ_TASK),
-    Case("task list", "get", lambda w, s: f"{API}/tasks/", everyone(200), scoped=False),
-    Case("task", "get", lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/", READ_TASK),
+    Case("token revoke", "delete", lambda w, s: f"{API}/auth/token/", expected=everyone(204), scoped=False),
+    Case("me", "get", lambda w, s: f"{API}/me/", expected=everyone(200), scoped=False),
+    Case("region list", "get", lambda w, s: f"{API}/regions/", expected=everyone(200), scoped=False),
+    Case("region", "get", lambda w, s: f"{API}/regions/{w.regions[s].pk}/", expected=everyone(200)),
+    Case("department list", "get", lambda w, s: f"{API}/departments/", expected=everyone(200), scoped=False),
+    Case(
+        "department", "get", lambda w, s: f"{API}/departments/{w.departments[s].pk}/", expected=everyone(200)
+    ),
+    Case("document list", "get", lambda w, s: f"{API}/documents/", expected=everyone(200), scoped=False),
+    # A document is seen by who sees its tasks.
+    Case("document", "get", lambda w, s: f"{API}/documents/{w.tasks[s].document_id}/", rule="view_task"),
+    Case("task list", "get", lambda w, s: f"{API}/tasks/", expected=everyone(200), scoped=False),
+    Case("task", "get", lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/", rule="view_task"),
     Case(
         "task patch",
         "patch",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/",
-        EDIT_TASK,
+        rule="edit_task",
         body=lambda w, s, u: {"text": "改写后的任务内容。"},
         headers=if_match,
     ),
@@ -300,23 +348,25 @@ CASES = [
         "task put",
         "put",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/",
-        EDIT_TASK,
+        rule="edit_task",
         body=full_task,
         headers=if_match,
     ),
-    Case("progress list", "get", lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/", READ_TASK),
+    Case("progress list", "get", lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/", rule="view_task"),
     Case(
         "progress report",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/",
-        REPORT,
+        rule="report_progress",
+        ok=201,
         body=lambda w, s, u: {"status": "in_progress", "percent": 60, "narrative": "已完成方案起草。"},
     ),
     Case(
         "progress report with evidence",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/progress/",
-        REPORT,
+        rule="report_progress",
+        ok=201,
         body=lambda w, s, u: {
             "status": "in_progress",
             "percent": 70,
@@ -328,21 +378,23 @@ CASES = [
         "reminder",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/reminders/",
-        REMIND,
+        rule="remind",
+        ok=201,
         body=lambda w, s, u: {"message": "请于本周内报送进展。"},
     ),
     Case(
         "completion request",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/completion-request/",
-        DEPARTMENT_REQUEST,
+        rule="request_completion",
+        ok=201,
         body=lambda w, s, u: {"narrative": "方案已印发实施。"},
     ),
     Case(
         "verify",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/verify/",
-        EDIT_TASK,
+        rule="verify",
         headers=if_match,
         prepare=awaiting_verification,
     ),
@@ -350,7 +402,7 @@ CASES = [
         "return",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/return/",
-        EDIT_TASK,
+        rule="verify",
         body=lambda w, s, u: {"reason": "缺少印发文件。"},
         headers=if_match,
         prepare=awaiting_verification,
@@ -359,104 +411,144 @@ CASES = [
         "extension list",
         "get",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/extensions/",
-        READ_TASK,
+        rule="view_task",
         prepare=extension_pending,
     ),
     Case(
         "extension request",
         "post",
         lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/extensions/",
-        DEPARTMENT_REQUEST,
+        rule="request_extension",
+        ok=201,
         body=lambda w, s, u: {"requested_due_on": later(90).isoformat(), "reason": "配套文件未出台。"},
     ),
     Case(
         "extension decision",
         "post",
         lambda w, s: f"{API}/extensions/{w.part(ExtensionRequest, s).pk}/decision/",
-        EDIT_TASK,
+        rule="decide_extension",
         body=lambda w, s, u: {"decision": "approve"},
         prepare=extension_pending,
     ),
-    Case("evidence download", "get", lambda w, s: f"{API}/evidence/{w.evidence(s).pk}/download/", READ_TASK),
-    Case("assignment list", "get", lambda w, s: f"{API}/assignments/", everyone(200), scoped=False),
-    Case("assignment", "get", lambda w, s: f"{API}/assignments/{w.part(Assignment, s).pk}/", READ_TASK),
-    Case("deadline list", "get", lambda w, s: f"{API}/deadlines/", everyone(200), scoped=False),
-    Case("deadline", "get", lambda w, s: f"{API}/deadlines/{w.part(Deadline, s).pk}/", READ_TASK),
-    Case("target list", "get", lambda w, s: f"{API}/targets/", everyone(200), scoped=False),
-    Case("target", "get", lambda w, s: f"{API}/targets/{w.part(Target, s).pk}/", READ_TASK),
-    Case("dashboard", "get", lambda w, s: f"{API}/dashboard/", DASHBOARD, scoped=False),
-    Case("report list", "get", lambda w, s: f"{API}/reports/", everyone(200), scoped=False),
-    Case("report", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/", READ_TASK),
+    Case(
+        "evidence download",
+        "get",
+        lambda w, s: f"{API}/evidence/{w.evidence(s).pk}/download/",
+        rule="view_task",
+    ),
+    Case("assignment list", "get", lambda w, s: f"{API}/assignments/", expected=everyone(200), scoped=False),
+    Case(
+        "assignment", "get", lambda w, s: f"{API}/assignments/{w.part(Assignment, s).pk}/", rule="view_task"
+    ),
+    Case("deadline list", "get", lambda w, s: f"{API}/deadlines/", expected=everyone(200), scoped=False),
+    Case("deadline", "get", lambda w, s: f"{API}/deadlines/{w.part(Deadline, s).pk}/", rule="view_task"),
+    Case("target list", "get", lambda w, s: f"{API}/targets/", expected=everyone(200), scoped=False),
+    Case("target", "get", lambda w, s: f"{API}/targets/{w.part(Target, s).pk}/", rule="view_task"),
+    Case("dashboard", "get", lambda w, s: f"{API}/dashboard/", rule="see_dashboard", scoped=False),
+    # Report workbooks: filled in by the department's liaison or office staff, handed in by the liaison,
+    # reviewed by office staff; the office ledger requested by office staff and leaders.
+    Case("report list", "get", lambda w, s: f"{API}/reports/", expected=everyone(200), scoped=False),
+    Case("report", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/", rule="see_report"),
     Case(
         "report request",
         "post",
         lambda w, s: f"{API}/reports/",
-        REQUEST_REPORT,
+        rule="build_department_report",
+        ok=202,
+        # The department is named in the body: one outside the user's scope is a bad choice, 400.
+        out_of_scope=400,
         body=lambda w, s, u: {"kind": "department", "department": w.departments[s].pk, "period": "2026-04"},
     ),
     Case(
         "ledger request",
         "post",
         lambda w, s: f"{API}/reports/",
-        REQUEST_LEDGER,
+        rule="build_ledger",
+        ok=202,
         body=lambda w, s, u: {"kind": "ledger", "period": "2026-04"},
         scoped=False,
     ),
-    Case("report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", READ_TASK),
+    Case(
+        "report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", rule="see_report"
+    ),
+    Case(
+        "ledger download",
+        "get",
+        lambda w, s: f"{API}/reports/{w.ledger(s).pk}/download/",
+        rule="download_ledger",
+    ),
     Case(
         "report upload",
         "post",
         lambda w, s: f"{API}/reports/{w.report(s).pk}/upload/",
-        FILL_REPORT,
+        rule="fill_report",
         body=filled_report,
         format="multipart",
     ),
-    Case("report submit", "post", lambda w, s: f"{API}/reports/{w.report(s).pk}/submit/", SUBMIT_REPORT),
+    Case(
+        "report submit", "post", lambda w, s: f"{API}/reports/{w.report(s).pk}/submit/", rule="submit_report"
+    ),
     Case(
         "report approve",
         "post",
         lambda w, s: f"{API}/reports/{w.report(s).pk}/approve/",
-        EDIT_TASK,
+        rule="review_report",
         prepare=report_submitted,
     ),
     Case(
         "report return",
         "post",
         lambda w, s: f"{API}/reports/{w.report(s).pk}/return/",
-        EDIT_TASK,
+        rule="review_report",
         body=lambda w, s, u: {"reason": "进展过于简略。"},
         prepare=report_submitted,
     ),
-    Case("import list", "get", lambda w, s: f"{API}/document-imports/", importing(200), scoped=False),
-    # Out of scope for an upload: a region outside the office's own.
+    # The import endpoints refuse a role that may not import before any import is looked up (403 in
+    # scope and out of it: ROLE_FIRST); their imports out of scope are 长沙市's office's.
+    Case(
+        "import list", "get", lambda w, s: f"{API}/document-imports/", rule="import_documents", scoped=False
+    ),
     Case(
         "import upload",
         "post",
         lambda w, s: f"{API}/document-imports/",
-        importing(201, 400),
+        rule="import_documents",
+        ok=201,
+        # The region is named in the body: one outside the user's own is a bad choice, 400.
+        out_of_scope=400,
         body=upload_body,
         format="multipart",
     ),
-    Case("import preview", "get", lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/", importing(200)),
+    Case(
+        "import preview",
+        "get",
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/",
+        rule="import_documents",
+    ),
     Case(
         "import review",
         "post",
-        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/review/",
-        importing(200),
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/review/",
+        rule="import_documents",
         body=lambda w, s, u: {
-            "fields": {"revision": draft_revision(w.imports[s].draft), "title": "改过的标题"}
+            "fields": {"revision": draft_revision(w.document_import(s).draft), "title": "改过的标题"}
         },
     ),
     Case(
         "import confirm",
         "post",
-        lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/confirm/",
-        importing(200),
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/confirm/",
+        rule="import_documents",
     ),
     Case(
-        "import discard", "delete", lambda w, s: f"{API}/document-imports/{w.imports[s].pk}/", importing(204)
+        "import discard",
+        "delete",
+        lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/",
+        rule="import_documents",
+        ok=204,
     ),
 ]
+
 
 PARAMS = [
     pytest.param(case, persona, scope, id=f"{case.name}-{persona}-{scope}")
@@ -468,6 +560,7 @@ PARAMS = [
 
 @pytest.mark.parametrize(("case", "persona", "scope"), PARAMS)
 def test_permission_matrix(case: Case, persona: str, scope: str, world: World):
+    world.acting = persona
     case.prepare(world, scope)
     user = world.users.get(persona)
     client = token_client(user)
@@ -475,7 +568,7 @@ def test_permission_matrix(case: Case, persona: str, scope: str, world: World):
     kwargs: dict[str, Any] = {**case.headers(world, scope)}
     if case.body is not None:
         kwargs |= {"data": case.body(world, scope, user), "format": case.format}
-    expected = case.expected[persona][0 if scope == IN else 1]
+    expected = case.status(persona, scope)
     before = snapshot()
 
     response = getattr(client, case.method)(url, **kwargs)

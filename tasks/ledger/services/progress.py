@@ -17,10 +17,9 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tasks.access import NotPermitted, require_editor, require_reporter, scope_of
+from tasks.access import NotPermitted, can_request_completion, require_editor, require_reporter, scope_of
 from tasks.ledger.services.editing import bump_version, check_percent, jsonable, lock_task
 from tasks.models import (
-    Assignment,
     Evidence,
     ProgressUpdate,
     Target,
@@ -252,12 +251,7 @@ def request_completion(
 ) -> ProgressUpdate:
     """申请销号: a liaison of the lead or co-lead department reports the task done (100%) for verification."""
     require_reporter(user, task, office_too=False)
-    leads = Assignment.objects.filter(
-        task_id=task.pk,
-        department_id=user.department_id,
-        role__in=[Assignment.Role.LEAD, Assignment.Role.CO_LEAD],
-    )
-    if not leads.exists():
+    if not can_request_completion(user, task):
         raise NotPermitted(_("Only the lead or co-lead department may request completion of a task."))
     narrative = str(narrative or "").strip()
     if not narrative:

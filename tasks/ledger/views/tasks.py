@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks.access import edits_tasks_in_scope, navigation, reporting_roles
+from tasks.access import edits_tasks_in_scope, leads, navigation, reporting_roles
 from tasks.ledger.filtersets import TaskFilterSet
 from tasks.ledger.forms import action_forms
 from tasks.ledger.lights import attach_lights, light_for
@@ -424,7 +424,7 @@ def action_flags(user, task: Task) -> dict[str, bool]:
     return {
         "can_edit": can_edit,
         "can_report": can_report,
-        "is_lead_liaison": can_report and bool(roles & set(LEADING_ROLES)),
+        "is_lead_liaison": can_report and leads(roles),
         "read_only": not (can_edit or can_report),
         "is_leader": active and user.is_leader,
     }
