@@ -4,18 +4,29 @@ from django.urls import path
 
 from tasks.dashboard import views as dashboard
 from tasks.imports import views as imports
-from tasks.ledger.views import actions, documents, edit, evidence, export, home
-from tasks.ledger.views import tasks as ledger
+from tasks.ledger.views import (
+    actions,
+    documents,
+    edit,
+    evidence,
+    export,
+    home,
+    my_tasks,
+    task_detail,
+    task_list,
+)
 from tasks.reminders import views as reminders
-from tasks.reports import views as reports
+from tasks.reports.views import fill as report_fill
+from tasks.reports.views import lists as report_lists
+from tasks.reports.views import report
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("tasks/", ledger.task_list, name="task_list"),
+    path("tasks/", task_list.task_list, name="task_list"),
     path("tasks/export.xlsx", export.task_export, name="task_export"),
-    path("tasks/mine/", ledger.my_tasks, name="my_tasks"),
-    path("tasks/<int:pk>/", ledger.task_detail, name="task_detail"),
+    path("tasks/mine/", my_tasks.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/", task_detail.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", edit.task_edit, name="task_edit"),
     path("tasks/<int:pk>/progress/", actions.task_progress, name="task_progress"),
     path("tasks/<int:pk>/completion/", actions.task_completion, name="task_completion"),
@@ -28,18 +39,18 @@ urlpatterns = [
     path("documents/import/", imports.import_upload, name="document_import"),
     path("documents/import/<int:pk>/", imports.import_review, name="document_import_review"),
     path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
-    path("reports/", reports.report_list, name="report_list"),
-    path("reports/build/", reports.report_build, name="report_build"),
-    path("reports/ledger/", reports.ledger_build, name="ledger_build"),
-    path("reports/late/", reports.late_reports, name="late_reports"),
-    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
-    path("reports/<int:pk>/progress/", reports.report_progress, name="report_progress"),
-    path("reports/<int:pk>/download/", reports.report_download, name="report_download"),
-    path("reports/<int:pk>/fill/", reports.report_fill, name="report_fill"),
-    path("reports/<int:pk>/upload/", reports.report_upload, name="report_upload"),
-    path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
-    path("reports/<int:pk>/approve/", reports.report_approve, name="report_approve"),
-    path("reports/<int:pk>/return/", reports.report_return, name="report_return"),
+    path("reports/", report_lists.report_list, name="report_list"),
+    path("reports/build/", report_lists.report_build, name="report_build"),
+    path("reports/ledger/", report_lists.ledger_build, name="ledger_build"),
+    path("reports/late/", report_lists.late_reports, name="late_reports"),
+    path("reports/<int:pk>/", report.report_detail, name="report_detail"),
+    path("reports/<int:pk>/progress/", report.report_progress, name="report_progress"),
+    path("reports/<int:pk>/download/", report.report_download, name="report_download"),
+    path("reports/<int:pk>/fill/", report_fill.report_fill, name="report_fill"),
+    path("reports/<int:pk>/upload/", report.report_upload, name="report_upload"),
+    path("reports/<int:pk>/submit/", report.report_submit, name="report_submit"),
+    path("reports/<int:pk>/approve/", report.report_approve, name="report_approve"),
+    path("reports/<int:pk>/return/", report.report_return, name="report_return"),
     path("notifications/", reminders.notifications, name="notifications"),
     path("notifications/unread/", reminders.notifications_unread, name="notifications_unread"),
     path("notifications/read/", reminders.notifications_read, name="notifications_read"),

@@ -33,7 +33,7 @@ from tasks.ledger.forms import (
 from tasks.ledger.services.editing import VersionConflict
 from tasks.ledger.services.extensions import decide_extension, request_extension
 from tasks.ledger.services.progress import record_progress, request_completion, return_task, verify_completion
-from tasks.ledger.views.tasks import render_task_page
+from tasks.ledger.views.task_detail import render_task_page
 from tasks.models import ExtensionRequest, Task
 from tasks.queueing import noting_delays
 from tasks.reminders.services.sending import send_manual_reminder

@@ -21,7 +21,7 @@ from regions.models import Department, Region
 from tasks.access import get_task_for, require_editor
 from tasks.ledger.forms import AssignmentFormSet, DeadlineFormSet, TargetFormSet, TaskFieldsForm
 from tasks.ledger.services.editing import VersionConflict, allowed_region_ids, edit_task
-from tasks.ledger.views.tasks import describe_change
+from tasks.ledger.views.history import describe_change
 from tasks.models import Assignment, Deadline, Target, Task
 from tasks.numbers import plain_number
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
 from tasks.ledger.rows import counted_task_rows
-from tasks.ledger.views.tasks import filtered_tasks
+from tasks.ledger.views.task_list import filtered_tasks
 from tasks.workbooks.task_list import build_task_list_workbook
 
 
