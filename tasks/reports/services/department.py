@@ -17,25 +17,23 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from itertools import islice
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
 from tasks.access import NotPermitted, may_request_department_report, may_review_reports, scope_of
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
-from tasks.models import Assignment, Deadline, ProgressUpdate, Report, Target, Task, TaskStatus
+from tasks.models import Assignment, Report, Target, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
 from tasks.queueing import BUILD_REPORT, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, is_build_day, parse_period, previous_period
+from tasks.rows import chunks, load_parts
 from tasks.workbooks.department_report import (
     DepartmentRow,
     TargetCell,
@@ -191,21 +189,13 @@ def iter_department_rows(
     return len(ordered), slots, _rows(department.pk, ordered, today, chunk_size, on_chunk)
 
 
-def _by_task(pairs) -> defaultdict:
-    grouped: defaultdict = defaultdict(list)
-    for task_id, *rest in pairs:
-        grouped[task_id].append(rest)
-    return grouped
-
-
 def _rows(department_id, ordered, today, chunk_size, on_chunk) -> Iterator[DepartmentRow]:
     zone = timezone.get_current_timezone()
     statuses = {value: str(label) for value, label in TaskStatus.choices}
     lead, cooperating = str(_("Lead")), str(Assignment.Role.COOPERATING.label)
     roles = {value: str(label) for value, label in Assignment.Role.choices}
     closed = set(CLOSED_STATUSES)
-    source = iter(ordered)
-    while chunk := list(islice(source, chunk_size)):
+    for chunk in chunks(ordered, chunk_size):
         ids = [task_id for task_id, _rank in chunk]
         tasks = {
             row[0]: row
@@ -220,42 +210,22 @@ def _rows(department_id, ordered, today, chunk_size, on_chunk) -> Iterator[Depar
                 "progress",
             )
         }
-        own_roles = _by_task(
-            Assignment.objects.filter(task_id__in=ids, department_id=department_id)
-            .order_by("pk")
-            .values_list("task_id", "role")
+        parts = load_parts(
+            ids,
+            assignments=True,
+            department_id=department_id,
+            deadlines=True,
+            targets=("pk", "metric", "comparator", "value", "value_max", "unit", "text", "latest_actual"),
+            latest=True,
         )
-        deadlines = _by_task(
-            Deadline.objects.filter(task_id__in=ids).order_by("pk").values_list("task_id", "text")
-        )
-        targets = _by_task(
-            Target.objects.filter(task_id__in=ids)
-            .order_by("pk")
-            .values_list(
-                "task_id", "pk", "metric", "comparator", "value", "value_max", "unit", "text", "latest_actual"
-            )
-        )
-        latest = {
-            task_id: (created_at, narrative)
-            for task_id, created_at, narrative in ProgressUpdate.objects.filter(task_id__in=ids)
-            .annotate(
-                newest=Window(
-                    RowNumber(),
-                    partition_by=[F("task_id")],
-                    order_by=[F("created_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(newest=1)
-            .values_list("task_id", "created_at", "narrative")
-        }
         for task_id, rank in chunk:
             _pk, title, doc_number, label, text, due_on, status, progress = tasks[task_id]
-            role_values = [role for (role,) in own_roles.get(task_id, ())]
+            role_values = [role for role, _collective, _name in parts.assignments.get(task_id, ())]
             if rank == 0:
                 role = next((roles[r] for r in LEADING_ROLES if r in role_values), lead)
             else:
                 role = cooperating
-            progress_at, narrative = latest.get(task_id, (None, ""))
+            progress_at, narrative = parts.latest.get(task_id, (None, ""))
             yield DepartmentRow(
                 task_id=task_id,
                 document_title=title,
@@ -263,7 +233,7 @@ def _rows(department_id, ordered, today, chunk_size, on_chunk) -> Iterator[Depar
                 label=label,
                 text=text,
                 role=role,
-                time_limit="；".join(words for (words,) in deadlines.get(task_id, ())),
+                time_limit=parts.time_limit(task_id),
                 due_on=due_on,
                 targets=tuple(
                     TargetCell(
@@ -272,7 +242,7 @@ def _rows(department_id, ordered, today, chunk_size, on_chunk) -> Iterator[Depar
                         latest_actual=actual,
                         unit=unit,
                     )
-                    for pk, metric, comparator, value, value_max, unit, words, actual in targets.get(
+                    for pk, metric, comparator, value, value_max, unit, words, actual in parts.targets.get(
                         task_id, ()
                     )
                 ),

@@ -16,15 +16,13 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import IO
 
-from django.db import connection, transaction
-from django.db.models import Count, F, Lookup, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,11 +30,7 @@ from regions.models import Region
 from tasks.access import require_ledger_builder, scope_of
 from tasks.models import (
     Assignment,
-    Deadline,
-    Evidence,
-    ProgressUpdate,
     Report,
-    Target,
     Task,
     TaskChange,
     TaskScope,
@@ -47,6 +41,7 @@ from tasks.numbers import plain_number
 from tasks.queueing import BUILD_LEDGER, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, parse_period, previous_period
+from tasks.rows import CHUNK_SIZE, chunks, department_names, load_parts
 from tasks.workbooks.ledger import (
     DepartmentFigures,
     LedgerRow,
@@ -57,8 +52,6 @@ from tasks.workbooks.ledger import (
 
 logger = logging.getLogger(__name__)
 
-# Tasks per chunk: each chunk costs the same five queries, and only one chunk is held at a time.
-CHUNK_SIZE = 2000
 # Department reports counted as handed in; a returned one must be handed in again.
 SUBMITTED_STATUSES = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 
@@ -81,33 +74,6 @@ def _targets_text(targets: list[tuple], with_actual: str, without_actual: str) -
         else:
             parts.append(with_actual % {"target": text, "actual": f"{plain_number(actual)}{unit}"})
     return "；".join(parts)
-
-
-class _AnyOf(Lookup):
-    """`column = ANY(%s)` with the ids as one array: IN takes a parameter per id, and Django and
-    psycopg prepare thousands of them one by one for every query of every chunk."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        # An array literal joined here: psycopg would dump a list element by element in Python.
-        return f"{lhs} = ANY(%s::bigint[])", (*params, "{" + ",".join(map(str, self.rhs)) + "}")
-
-
-def _among(field: str, ids: list[int]):
-    """A filter on `field` being one of `ids` (an array on PostgreSQL, IN elsewhere)."""
-    if connection.vendor == "postgresql":
-        return _AnyOf(F(field), ids)
-    return Q(**{f"{field}__in": ids})
-
-
-def _by_task(pairs) -> defaultdict:
-    grouped: defaultdict = defaultdict(list)
-    for task_id, *rest in pairs:
-        grouped[task_id].append(rest)
-    return grouped
 
 
 def iter_ledger_rows(
@@ -143,75 +109,35 @@ def iter_ledger_rows(
         )
         .iterator(chunk_size=chunk_size)
     )
-    while chunk := list(islice(cursor, chunk_size)):
-        ids = [row[0] for row in chunk]
-        assignments = _by_task(
-            Assignment.objects.filter(_among("task_id", ids))
-            .order_by("pk")
-            .values_list("task_id", "role", "collective_text", "department__name")
-        )
-        deadlines = _by_task(
-            Deadline.objects.filter(_among("task_id", ids)).order_by("pk").values_list("task_id", "text")
-        )
-        latest = {
-            task_id: (created_at, narrative)
-            for task_id, created_at, narrative in ProgressUpdate.objects.filter(_among("task_id", ids))
-            .annotate(
-                newest=Window(
-                    RowNumber(),
-                    partition_by=[F("task_id")],
-                    order_by=[F("created_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(newest=1)
-            .values_list("task_id", "created_at", "narrative")
-        }
-        evidence = dict(
-            Evidence.objects.filter(_among("update__task_id", ids))
-            .order_by()
-            .values("update__task_id")
-            .annotate(n=Count("pk"))
-            .values_list("update__task_id", "n")
-        )
-        targets = _by_task(
-            Target.objects.filter(_among("task_id", ids))
-            .order_by("pk")
-            .values_list("task_id", "text", "unit", "latest_actual")
+    for chunk in chunks(cursor, chunk_size):
+        parts = load_parts(
+            [row[0] for row in chunk],
+            assignments=True,
+            deadlines=True,
+            targets=("text", "unit", "latest_actual"),
+            latest=True,
+            evidence=True,
         )
         for task_id, title, doc_number, label, text, due_on, status, progress, updated_at in chunk:
-            leads: list[str] = []
-            co_leads: list[str] = []
-            cooperating: list[str] = []
-            for role, collective, name in assignments.get(task_id, ()):
-                # A collective assignee ("各县（区）人民政府") is named once, as written.
-                name = collective or name
-                names = (
-                    leads
-                    if role == Assignment.Role.LEAD
-                    else co_leads
-                    if role == Assignment.Role.CO_LEAD
-                    else cooperating
-                )
-                if name not in names:
-                    names.append(name)
-            progress_at, narrative = latest.get(task_id, (None, ""))
+            leading, cooperating = department_names(parts.assignments.get(task_id, ()))
+            progress_at, narrative = parts.latest.get(task_id, (None, ""))
             yield LedgerRow(
                 task_id,
                 title,
                 doc_number,
                 label,
                 text,
-                tuple(dict.fromkeys(leads + co_leads)),
-                tuple(cooperating),
-                "；".join(deadline for (deadline,) in deadlines.get(task_id, ())),
+                leading,
+                cooperating,
+                parts.time_limit(task_id),
                 due_on,
                 statuses.get(status, status),
                 progress,
                 due_on is not None and due_on < today and status not in closed,
                 progress_at.astimezone(zone).date() if progress_at else None,
                 narrative,
-                evidence.get(task_id, 0),
-                _targets_text(targets.get(task_id, ()), with_actual, without_actual),
+                parts.evidence.get(task_id, 0),
+                _targets_text(parts.targets.get(task_id, ()), with_actual, without_actual),
                 updated_at.astimezone(zone).replace(tzinfo=None) if updated_at else None,
             )
         if on_chunk is not None:
