@@ -200,3 +200,12 @@ class TestUnits:
                 "“95%” is a percentage, but this target is not measured in %: enter a plain number, "
                 "without the % sign."
             )
+
+
+def test_templates_write_stored_numbers_as_people_do():
+    from django.template import Context, Template
+
+    rendered = Template(
+        "{% load numbers %}{{ a|plain_number }} {{ b|plain_number }} {{ c|plain_number }}"
+    ).render(Context({"a": Decimal("90.0000"), "b": Decimal("12.5000"), "c": None}))
+    assert rendered == "90 12.5 "

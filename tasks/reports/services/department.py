@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
@@ -30,6 +29,7 @@ from tasks.access import NotPermitted, may_request_department_report, may_review
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import Assignment, Report, Target, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
+from tasks.numbers import plain_number
 from tasks.queueing import BUILD_REPORT, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, is_build_day, parse_period, previous_period
@@ -146,11 +146,11 @@ def _target_text(metric: str, comparator: str, value, value_max, unit: str, text
     """ "病种数 ≥ 100 个" when the target was understood, else the words of the document."""
     sign = COMPARATOR_SIGNS.get(comparator)
     if metric and value is not None:
-        amount = format(Decimal(value).normalize(), "f")
+        amount = plain_number(value)
         if sign:
             return f"{metric} {sign} {amount}{unit}"
         if comparator == Target.Comparator.RANGE and value_max is not None:
-            return f"{metric} {amount}–{format(Decimal(value_max).normalize(), 'f')}{unit}"
+            return f"{metric} {amount}–{plain_number(value_max)}{unit}"
     return text
 
 
