@@ -21,8 +21,8 @@ class TokenSerializer(serializers.Serializer):
     user = UserSerializer()
 
 
+# Who did something (reported, requested, decided): the name as the portal shows it. A comment, not a
+# docstring: the OpenAPI schema's component stays as it was.
 class PersonSerializer(serializers.Serializer):
-    """Who did something (reported, requested, decided): the name as the portal shows it."""
-
     id = serializers.IntegerField()
     name = serializers.CharField(source="__str__")

@@ -13,15 +13,8 @@ from regions.serializers import RegionBriefSerializer
 from tasks.imports.services.importing import find_existing_document
 from tasks.imports.services.review import review_problems, unmatched_names
 from tasks.imports.services.review_edits import draft_revision
-from tasks.models import DocumentImport, PolicyDocument
-
-
-class ImportedDocumentSerializer(serializers.ModelSerializer):
-    """The document an import wrote, or the one a re-import would update."""
-
-    class Meta:
-        model = PolicyDocument
-        fields = ["id", "title", "doc_number"]
+from tasks.models import DocumentImport
+from tasks.serializers import DocumentBriefSerializer
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -99,14 +92,14 @@ class DocumentImportDetailSerializer(DocumentImportSerializer):
     def get_unmatched(self, doc_import: DocumentImport) -> list[str]:
         return unmatched_names(doc_import.draft)
 
-    @extend_schema_field(ImportedDocumentSerializer(allow_null=True))
+    @extend_schema_field(DocumentBriefSerializer(allow_null=True))
     def get_existing_document(self, doc_import: DocumentImport) -> dict[str, Any] | None:
         if doc_import.status != DocumentImport.Status.DRAFT:
             return None
         existing = find_existing_document(
             doc_import.region, doc_import.checksum, doc_import.draft.get("doc_number")
         )
-        return ImportedDocumentSerializer(existing).data if existing else None
+        return DocumentBriefSerializer(existing).data if existing else None
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -118,7 +111,7 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class ImportResultSerializer(serializers.Serializer):
-    document = ImportedDocumentSerializer()
+    document = DocumentBriefSerializer()
     created = serializers.BooleanField(help_text="A new document (else an earlier version was updated).")
     tasks_created = serializers.IntegerField()
     tasks_updated = serializers.IntegerField()

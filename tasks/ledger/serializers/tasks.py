@@ -18,12 +18,7 @@ from tasks.ledger.serializers.parts import (
     TargetSerializer,
 )
 from tasks.models import Assignment, PolicyDocument, Task, TaskStatus
-
-
-class DocumentBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PolicyDocument
-        fields = ["id", "title", "doc_number"]
+from tasks.serializers import DocumentBriefSerializer
 
 
 class LightSerializer(serializers.Serializer):
