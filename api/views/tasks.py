@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from api.exceptions import etag_for
 from api.preconditions import IF_MATCH, expected_version
 from api.serializers.tasks import TaskDetailSerializer, TaskSerializer, TaskUpdateSerializer
-from tasks.filtersets import LEADING_ROLES, TaskFilterSet
+from tasks.filtersets import LEADING_ROLES, MAX_ID, TaskFilterSet
 from tasks.models import Assignment, Deadline, Target, Task
 from tasks.services import EDITABLE_TASK_FIELDS, edit_task, get_task_for
 from tasks.services.permissions import require_editor
@@ -71,9 +71,10 @@ def detail_queryset(user, today: datetime.date) -> QuerySet[Task]:
 
 
 # What drf-spectacular cannot read off TaskFilterSet (its choices are set per user, per request).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 LIST_PARAMETERS = [
-    OpenApiParameter("department", OpenApiTypes.INT, description="Tasks assigned to this department (id)."),
-    OpenApiParameter("lead_department", OpenApiTypes.INT, description="Tasks led or co-led by it (id)."),
+    OpenApiParameter("department", ID_SCHEMA, description="Tasks assigned to this department (id)."),
+    OpenApiParameter("lead_department", ID_SCHEMA, description="Tasks led or co-led by it (id)."),
     OpenApiParameter("region", OpenApiTypes.STR, description="Documents of this region or below (code)."),
     OpenApiParameter(
         "completed_in",
