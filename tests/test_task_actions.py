@@ -634,6 +634,19 @@ def test_edit_add_a_row_without_javascript(client, office, insurance_task):
     assert insurance_task.text != "未保存的输入"
 
 
+@pytest.mark.parametrize("total", ["abc", "1e3", "1.5", "-5", "9" * 5000, ""])
+def test_add_a_row_with_a_tampered_row_count_is_no_500(client, office, insurance_task, total):
+    # int() of the posted count raised ValueError ("abc", "1e3"): a 500.
+    data = edit_data(insurance_task, text="未保存的输入")
+    data.update({"more": "targets", "target-TOTAL_FORMS": total})
+    client.raise_request_exception = False
+    response = login(client, office).post(reverse("task_edit", args=[insurance_task.pk]), data)
+    assert response.status_code == 200
+    assert "未保存的输入" in response.content.decode()
+    insurance_task.refresh_from_db()
+    assert insurance_task.text != "未保存的输入"
+
+
 def test_edit_version_conflict_shows_what_changed_and_saves_nothing(
     client, office, province_office, insurance_task
 ):

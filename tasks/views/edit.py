@@ -107,7 +107,10 @@ def _forms(task: Task, data: Any = None, *, more: str = "") -> dict[str, Any]:
         # "Add a row" without JavaScript: the same input with one more empty row of that list.
         data = data.copy()
         key = f"{PREFIXES[more]}-TOTAL_FORMS"
-        data[key] = str(int(data.get(key) or 0) + 1)
+        count = (data.get(key) or "0").strip()
+        if count.isascii() and count.isdigit() and len(count) <= 9:
+            data[key] = str(int(count) + 1)
+        # Else left as sent (a tampered form, "abc" or "1e3"): no 500; the formset's limits apply.
     return {
         "fields": TaskFieldsForm(data, initial=initial["fields"]),
         "deadlines": DeadlineFormSet(data, initial=initial["deadlines"], prefix=PREFIXES["deadlines"]),
