@@ -6,6 +6,7 @@ reading, the task and its targets as they were.
 
 import io
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -364,6 +365,27 @@ class TestOnline:
         assert "“140” is not a whole number from 0 to 100." in html
         assert 'value="40"' in html  # what was typed is kept
         assert snapshot() == before
+
+    @pytest.mark.parametrize("key", ["t²-status", "t١٢-status", "t" + "9" * 5000 + "-status", "t-status"])
+    def test_a_field_name_with_no_task_id_is_ignored_not_a_500(
+        self, client, built, liaison, report_tasks, key
+    ):
+        # "²".isdigit() is true and int("²") raises ValueError; so does int() of 5000 digits.
+        insurance = report_tasks["insurance"]
+        client.raise_request_exception = False
+        data = {
+            key: "in_progress",
+            f"t{insurance.pk}-status": "in_progress",
+            f"t{insurance.pk}-percent": "40",
+        }
+        response = login(client, liaison).post(
+            reverse("report_fill", args=[built.pk]),
+            urlencode(data),  # as the browser's form: a 5000-digit name is too long a multipart header
+            content_type="application/x-www-form-urlencoded",
+        )
+
+        assert response.status_code == 302
+        assert ProgressUpdate.objects.get().task_id == insurance.pk
 
     def test_leaders_get_403(self, client, built, leader):
         login(client, leader)

@@ -389,8 +389,17 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         data: dict[int, dict] = {}
         for key, value in request.POST.items():
             head, _sep, field = key.partition("-")
-            if head.startswith("t") and head[1:].isdigit() and field:
-                data.setdefault(int(head[1:]), {})[field] = value
+            task_id = head[1:]
+            # ASCII digits only: str.isdigit() is true of "²", which int() refuses (a 500), and int()
+            # refuses thousands of digits too; no task id is longer than 19.
+            if (
+                head.startswith("t")
+                and task_id.isascii()
+                and task_id.isdigit()
+                and len(task_id) <= 19
+                and field
+            ):
+                data.setdefault(int(task_id), {})[field] = value
         try:
             count = fill_online(report, user, data)
         except NotPermitted as refusal:
