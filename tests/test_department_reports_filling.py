@@ -139,6 +139,16 @@ class TestUploadErrors:
             (4, "A（Task ID）", "“abc” is not a task ID of this report.")
         ]
 
+    @pytest.mark.parametrize("task_id", ["²", "①", "9" * 5000])
+    def test_a_task_id_of_digits_int_cannot_read(self, built, liaison, task_id):
+        # str.isdigit() is true of each, and int() raised ValueError: a 500.
+        workbook = open_workbook(built)
+        fill(workbook.worksheets[0], 4, A=task_id, status="In progress", percent=10)
+
+        assert refused(built, liaison, workbook_upload(workbook)) == [
+            (4, "A（Task ID）", f"“{task_id}” is not a task ID of this report.")
+        ]
+
     def test_bad_status_label(self, built, liaison):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="Completed", percent=10)
@@ -159,7 +169,7 @@ class TestUploadErrors:
             (5, "N（Status this period）", "Choose a status.")
         ]
 
-    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50%"])
+    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50%", "²", "①", "9" * 5000])
     def test_percent_not_a_whole_number_from_0_to_100(self, built, liaison, percent):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="In progress", percent=percent)
@@ -386,6 +396,23 @@ class TestOnline:
 
         assert response.status_code == 302
         assert ProgressUpdate.objects.get().task_id == insurance.pk
+
+    @pytest.mark.parametrize("percent", ["²", "9" * 5000])
+    def test_a_percent_of_digits_int_cannot_read_is_an_error_not_a_500(
+        self, client, built, liaison, report_tasks, percent
+    ):
+        insurance = report_tasks["insurance"]
+        client.raise_request_exception = False
+        data = {f"t{insurance.pk}-status": "in_progress", f"t{insurance.pk}-percent": percent}
+        response = login(client, liaison).post(
+            reverse("report_fill", args=[built.pk]),
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+        assert response.status_code == 400
+        assert "is not a whole number from 0 to 100." in response.content.decode()
+        assert not ProgressUpdate.objects.exists()
 
     def test_leaders_get_403(self, client, built, leader):
         login(client, leader)

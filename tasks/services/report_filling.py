@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from tasks.evidence import CONTENT_TYPES, XLSX, check_evidence
 from tasks.models import Report, Target, Task, TaskStatus
+from tasks.numbers import parse_digits
 from tasks.reports import department as layout
 from tasks.services.department_reports import department_tasks, reports_visible_to
 from tasks.services.editing import MAX_DIGITS_VALUE
@@ -129,10 +130,7 @@ def _percent(value) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        value = value.strip()
-        if not value.isdigit():
-            return None
-        value = int(value)
+        value = parse_digits(value.strip())
     if not isinstance(value, int) or not 0 <= value <= 100:
         return None
     return value
@@ -486,9 +484,7 @@ def _percent_free_int(value) -> int | None:
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    return parse_digits(value.strip()) if isinstance(value, str) else None
 
 
 def _target_ids(value) -> list[int | None]:
@@ -497,7 +493,7 @@ def _target_ids(value) -> list[int | None]:
     for part in _text(value).split(","):
         part = part.strip()
         if part:
-            ids.append(int(part) if part.isdigit() else None)
+            ids.append(parse_digits(part))
     return ids
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from regions.models import Department
 from regions.resolve import DepartmentResolver, normalize_name
 from tasks.models import Deadline, PolicyDocument
+from tasks.numbers import parse_digits
 from tasks.parsing.deadlines import parse_deadline_cell
 from tasks.parsing.targets import describe
 from tasks.services.draft_validation import OPS, ROLE_RANK
@@ -308,8 +309,8 @@ class _Review:
             year = year.strip()
             if not year:
                 target["year"] = None
-            elif year.isdigit() and 1900 <= int(year) <= 2200:
-                target["year"] = int(year)
+            elif (number := parse_digits(year)) is not None and 1900 <= number <= 2200:
+                target["year"] = number
             else:
                 self.notes.append(
                     _("%(where)s: %(value)s is not a year; the year was left unchanged.")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from regions.models import Department, Region
 from tasks.forms import AssignmentFormSet, DeadlineFormSet, TargetFormSet, TaskFieldsForm
 from tasks.models import Assignment, Deadline, Target, Task
+from tasks.numbers import parse_digits
 from tasks.services import VersionConflict, edit_task, get_task_for
 from tasks.services.editing import allowed_region_ids
 from tasks.services.permissions import require_editor
@@ -107,9 +108,9 @@ def _forms(task: Task, data: Any = None, *, more: str = "") -> dict[str, Any]:
         # "Add a row" without JavaScript: the same input with one more empty row of that list.
         data = data.copy()
         key = f"{PREFIXES[more]}-TOTAL_FORMS"
-        count = (data.get(key) or "0").strip()
-        if count.isascii() and count.isdigit() and len(count) <= 9:
-            data[key] = str(int(count) + 1)
+        count = parse_digits((data.get(key) or "0").strip())
+        if count is not None:
+            data[key] = str(count + 1)
         # Else left as sent (a tampered form, "abc" or "1e3"): no 500; the formset's limits apply.
     return {
         "fields": TaskFieldsForm(data, initial=initial["fields"]),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from regions.models import Department, Region
 from tasks.models import Report, Target, TaskStatus
+from tasks.numbers import parse_digits
 from tasks.services.department_reports import (
     department_tasks,
     departments_in_scope,
@@ -389,17 +390,10 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         data: dict[int, dict] = {}
         for key, value in request.POST.items():
             head, _sep, field = key.partition("-")
-            task_id = head[1:]
-            # ASCII digits only: str.isdigit() is true of "²", which int() refuses (a 500), and int()
-            # refuses thousands of digits too; no task id is longer than 19.
-            if (
-                head.startswith("t")
-                and task_id.isascii()
-                and task_id.isdigit()
-                and len(task_id) <= 19
-                and field
-            ):
-                data.setdefault(int(task_id), {})[field] = value
+            # ASCII digits only (parse_digits): "t²-status" was a 500.
+            task_id = parse_digits(head[1:]) if head.startswith("t") and field else None
+            if task_id is not None:
+                data.setdefault(task_id, {})[field] = value
         try:
             count = fill_online(report, user, data)
         except NotPermitted as refusal:
