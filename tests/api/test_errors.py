@@ -236,6 +236,34 @@ def test_a_huge_id_in_the_path_is_a_json_404(api_client, office, own_task, path,
     assert response.json()["code"] == "not_found"
 
 
+@pytest.mark.parametrize("value", [MAX_ID + 1, 10**30])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"assignments": [{"department": "{v}", "role": "lead"}]}, "assignments.0.department"),
+        ({"deadlines": [{"id": "{v}", "kind": "ongoing", "text": "长期坚持"}]}, "deadlines.0.id"),
+        ({"targets": [{"id": "{v}", "text": "覆盖率达到90%"}]}, "targets.0.id"),
+    ],
+)
+def test_a_huge_id_in_an_edit_is_a_400_naming_it_and_changes_nothing(
+    api_client, office, own_task, body, field, value
+):
+    # assignments[*].department reached `pk__in` (Django checks the range of = but not of IN): on
+    # SQLite an OverflowError, a 500.
+    (name, rows) = next(iter(body.items()))
+    rows = [{key: value if item == "{v}" else item for key, item in row.items()} for row in rows]
+    version = own_task.version
+    client = api_client(office)
+    client.raise_request_exception = False
+    response = client.patch(
+        f"/api/v1/tasks/{own_task.pk}/", {name: rows}, format="json", HTTP_IF_MATCH=f'"{version}"'
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    own_task.refresh_from_db()
+    assert own_task.version == version
+
+
 # Django refuses an oversized multipart body while DRF parses it: a client error, not a 500.
 
 
