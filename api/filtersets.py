@@ -1,6 +1,7 @@
 """FilterSets of the lists that only the API has (the task list's is tasks.ledger.filtersets.TaskFilterSet).
 
-Each narrows the queryset its view gives it, which is already limited to the user's scope.
+Each narrows the queryset its view gives it, which is already limited to the user's scope. Id
+parameters are IdFilters: a whole number from 1 to 2**63-1, else 400 naming the parameter.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from tasks.ledger.filtersets import IdFilter
 from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Report, Target
 
 
@@ -45,11 +47,11 @@ class DocumentFilterSet(django_filters.FilterSet):
 
 
 class TaskPartFilterSet(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id", label=_("Task"))
+    task = IdFilter(field_name="task_id", label=_("Task"))
 
 
 class AssignmentFilterSet(TaskPartFilterSet):
-    department = django_filters.NumberFilter(field_name="department_id", label=_("Department"))
+    department = IdFilter(field_name="department_id", label=_("Department"))
     role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("Role"))
 
     class Meta:
@@ -90,7 +92,7 @@ class ReportFilterSet(django_filters.FilterSet):
     period = django_filters.CharFilter(label=_("Period (YYYY-MM)"), max_length=7)
     kind = django_filters.ChoiceFilter(choices=Report.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("Status"))
-    department = django_filters.NumberFilter(field_name="department_id", label=_("Department"))
+    department = IdFilter(field_name="department_id", label=_("Department"))
 
     class Meta:
         model = Report

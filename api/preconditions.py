@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from api.exceptions import PreconditionRequired
+from tasks.numbers import parse_digits
 
 IF_MATCH = "If-Match"
 
@@ -22,8 +23,9 @@ def expected_version(request: Request) -> int:
     tag = header.removeprefix("W/").strip()
     if len(tag) >= 2 and tag[0] == tag[-1] == '"':
         tag = tag[1:-1]
-    if not tag.isdigit() or not 0 < int(tag) < 2**31:
+    version = parse_digits(tag)  # not "²" or 5000 digits, which int() refuses
+    if version is None or not 0 < version < 2**31:
         raise ValidationError(
             {IF_MATCH: [_('If-Match must be the task\'s ETag, such as "3" (its version).')]}
         )
-    return int(tag)
+    return version

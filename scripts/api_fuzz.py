@@ -1,6 +1,7 @@
 """Fuzz the REST API with schemathesis: a live server with the demo data, once as each demo role.
 
     DATABASE_URL=postgres://... SECRET_KEY=... python scripts/api_fuzz.py [--max-examples N] [--seed S]
+    DATABASE_URL=sqlite:///any.sqlite3 ...          (SQLite: the file named is never opened)
 
 1. A throwaway database beside DATABASE_URL's (`<name>_fuzz` on the same PostgreSQL server, dropped and
    created anew; a temporary file for SQLite): the fuzzer POSTs and PATCHes random data, which must
@@ -11,8 +12,10 @@
 3. For each demo role (office, liaison, leader) a token from POST /api/v1/auth/token/, then
    `schemathesis run` on /api/v1/schema/ with that token and the checks not_a_server_error,
    status_code_conformance, content_type_conformance and response_schema_conformance. DELETE
-   /auth/token/ is left out: it would revoke the token the run is using. A fixed seed, one worker and
-   a bounded number of examples per operation keep the run deterministic and within minutes.
+   /auth/token/ is left out: it would revoke the token the run is using. The seed is drawn at random
+   for each run (secrets.randbelow), so that every run explores new cases; it is printed at the start
+   and with any failure ("replay with --seed N"), and `--seed N` replays that run. One worker and a
+   bounded number of examples per operation keep a run repeatable by its seed and within minutes.
    Random ids would only ever meet 404s, so before the runs a liaison reports progress with an evidence
    file, requests completion of a task its department leads (one for the office to verify or return)
    and an extension of a dated task (one to decide), requests two of its department's reports (one
@@ -25,7 +28,8 @@
 4. Per role: the test cases generated, the failures and the time. Exits 1 on any failure or error; the
    server is always stopped and the throwaway database dropped (unless --keep).
 
-Reports (schemathesis' JSON run report and JUnit XML per role, the server's log) go to var/api-fuzz/.
+Reports (schemathesis' JSON run report and JUnit XML per role, the server's log) go to
+var/api-fuzz/<database>/ (postgresql or sqlite), so that a run on each keeps its own.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -61,7 +66,10 @@ CHECKS = [
 EXCLUDED_OPERATIONS = ["auth_token_destroy"]
 SCHEMA_PATH = "/api/v1/schema/"
 TOKEN_PATH = "/api/v1/auth/token/"
-REPORT_DIR = ROOT / "var" / "api-fuzz"
+REPORT_ROOT = ROOT / "var" / "api-fuzz"
+# Seeds drawn for a run: below 2**32, short enough to copy from a log.
+SEED_RANGE = 2**32
+PHASES = "examples,coverage,fuzzing,stateful"
 SERVER_START_SECONDS = 60
 
 
@@ -488,9 +496,9 @@ def demo_accounts() -> tuple[list[tuple[str, str]], str]:
 
 
 def run_schemathesis(
-    server: Server, role: str, token: str, config: Path, options: argparse.Namespace
+    server: Server, role: str, token: str, config: Path, options: argparse.Namespace, report_dir: Path
 ) -> tuple[int, dict]:
-    report = REPORT_DIR / f"{role}.json"
+    report = report_dir / f"{role}.json"
     report.unlink(missing_ok=True)
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
@@ -519,7 +527,7 @@ def run_schemathesis(
         "--report-json-path",
         str(report),
         "--report-junit-path",
-        str(REPORT_DIR / f"{role}.junit.xml"),
+        str(report_dir / f"{role}.junit.xml"),
         "--no-color",
     ]
     for operation_id in EXCLUDED_OPERATIONS:
@@ -534,9 +542,9 @@ def run_schemathesis(
     # In the report directory: schemathesis keeps a cache (.schemathesis/) in its working directory.
     # Its console output goes to a log, shown only when the run failed: its closing line
     # ("== N warnings in Ns ==") looks like pytest's and would be read as the CI's test summary.
-    log_path = REPORT_DIR / f"{role}.log"
+    log_path = report_dir / f"{role}.log"
     with log_path.open("w", encoding="utf-8") as log:
-        completed = subprocess.run(command, cwd=REPORT_DIR, stdout=log, stderr=subprocess.STDOUT)
+        completed = subprocess.run(command, cwd=report_dir, stdout=log, stderr=subprocess.STDOUT)
     data = json.loads(report.read_text()) if report.exists() else {}
     if completed.returncode != 0 or not data:
         say(f"{role}: schemathesis exited {completed.returncode}; its output ({log_path}):")
@@ -549,10 +557,10 @@ def run_schemathesis(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-examples", type=int, default=20, help="test cases per operation and phase")
-    parser.add_argument("--seed", type=int, default=2026, help="schemathesis' seed (fixed: CI is repeatable)")
     parser.add_argument(
-        "--phases", default="examples,coverage,fuzzing,stateful", help="schemathesis phases (comma-separated)"
+        "--seed", type=int, default=None, help="schemathesis' seed, to replay a run (default: a random one)"
     )
+    parser.add_argument("--phases", default=PHASES, help="schemathesis phases (comma-separated)")
     parser.add_argument(
         "--roles", default="", help="only these roles (comma-separated: office,liaison,leader)"
     )
@@ -563,12 +571,47 @@ def main() -> int:
     options = parser.parse_args()
 
     source_url = os.environ.get("DATABASE_URL") or "sqlite:///db.sqlite3"
+    backend = "sqlite" if urlsplit(source_url).scheme == "sqlite" else "postgresql"
+    drawn = options.seed is None
+    if drawn:
+        options.seed = secrets.randbelow(SEED_RANGE)
+    replay = replay_command(options, backend)
+    say(
+        f"seed {options.seed} ({'drawn at random' if drawn else 'given'}) on {backend}; replay with: {replay}"
+    )
     started = time.monotonic()
+    try:
+        ok = fuzz(options, source_url, backend, started)
+    except BaseException:
+        say(f"FAILED (seed {options.seed}, {backend}): replay with --seed {options.seed}: {replay}")
+        raise
+    if not ok:
+        say(f"FAILED (seed {options.seed}, {backend}): replay with --seed {options.seed}: {replay}")
+    return 0 if ok else 1
+
+
+def replay_command(options: argparse.Namespace, backend: str) -> str:
+    """The command line that repeats this run: its seed and every option that shapes the cases."""
+    url = "sqlite:///fuzz.sqlite3" if backend == "sqlite" else "postgres://..."
+    parts = [f"DATABASE_URL={url}", "python", "scripts/api_fuzz.py", "--seed", str(options.seed)]
+    parts += ["--max-examples", str(options.max_examples)]
+    if options.phases != PHASES:
+        parts += ["--phases", options.phases]
+    if options.roles:
+        parts += ["--roles", options.roles]
+    if options.max_failures:
+        parts += ["--max-failures", str(options.max_failures)]
+    return " ".join(parts)
+
+
+def fuzz(options: argparse.Namespace, source_url: str, backend: str, started: float) -> bool:
+    """The run itself (see the module docstring); true when every role's run passed."""
+    report_dir = REPORT_ROOT / backend
     accounts, password = demo_accounts()
     if options.roles:
         wanted = {role.strip() for role in options.roles.split(",")}
         accounts = [(role, username) for role, username in accounts if role in wanted]
-    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    report_dir.mkdir(parents=True, exist_ok=True)
 
     results: list[RoleResult] = []
     with ExitStack() as stack:
@@ -579,15 +622,15 @@ def main() -> int:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "bootstrap", "--demo")
         server = stack.enter_context(
-            Server(env, REPORT_DIR / "server.log", database.url.startswith("sqlite"))
+            Server(env, report_dir / "server.log", database.url.startswith("sqlite"))
         )
         tokens = {role: server.token(username, password) for role, username in accounts}
         seeded = seed_activity(server, tokens)
         for role, username in accounts:
             role_started = time.monotonic()
-            config = REPORT_DIR / f"{role}.toml"
+            config = report_dir / f"{role}.toml"
             write_config(config, known_values(server, tokens[role], seeded))
-            exit_code, report = run_schemathesis(server, role, tokens[role], config, options)
+            exit_code, report = run_schemathesis(server, role, tokens[role], config, options, report_dir)
             cases = report.get("test_cases") or {}
             results.append(
                 RoleResult(
@@ -604,10 +647,10 @@ def main() -> int:
         if any(not result.ok for result in results):
             errors = [line for line in server.log().splitlines() if "ERROR" in line or "Traceback" in line]
             if errors:
-                say("server log, errors (whole log in var/api-fuzz/server.log):")
+                say(f"server log, errors (whole log in {report_dir.relative_to(ROOT)}/server.log):")
                 print("\n".join(errors[-40:]), flush=True)
 
-    say("summary")
+    say(f"summary (seed {options.seed}, {backend})")
     for result in results:
         verdict = "ok" if result.ok else f"FAILED (schemathesis exit {result.exit_code})"
         say(
@@ -616,7 +659,7 @@ def main() -> int:
         )
     total = sum(result.generated for result in results)
     say(f"  total    {total} cases in {time.monotonic() - started:.1f}s")
-    return 0 if results and all(result.ok for result in results) else 1
+    return bool(results) and all(result.ok for result in results)
 
 
 if __name__ == "__main__":

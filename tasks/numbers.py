@@ -13,7 +13,9 @@ All of these mean 72 where the value is a percentage (a target whose unit is "%"
 A percentage given where the value is not one (a target counted in 个, say) is refused rather than taken
 as 72 or 0.72: either guess could record a wrong figure without anyone noticing.
 
-`plain_number` is the other direction: a stored Decimal as people write it (90.0000 -> "90").
+`parse_digits` reads whole numbers as forms, headers and workbook cells write them: ASCII digits and
+nothing else (`str.isdigit()` is true of "²" and "①", which `int()` refuses, and `int()` refuses more
+than 4300 digits). `plain_number` is the other direction: a stored Decimal as people write it (90.0000 -> "90").
 
 Pure: no database, no settings. Callers phrase "not a number" for where the value came from;
 `percent_refusal` is the one message for a percentage where none belongs.
@@ -29,6 +31,7 @@ from decimal import Context, Decimal, InvalidOperation
 from tasks.i18n import _
 
 __all__ = [
+    "parse_digits",
     "plain_number",
     "MAX_VALUE",
     "NotANumber",
@@ -142,7 +145,14 @@ def percent_refusal(typed: object, unit: str | None) -> str:
     ) % {"value": typed}
 
 
+def _is_other_digit(char: str) -> bool:
+    """A digit that is neither ASCII nor full-width ("²", "①", "١"): NFKC would make "²" a 2."""
+    return char.isdigit() and not ("0" <= char <= "9" or "０" <= char <= "９")
+
+
 def _read_text(value: str) -> TypedNumber | None:
+    if any(_is_other_digit(char) for char in value):
+        raise NotANumber(value)
     text = unicodedata.normalize("NFKC", value).translate(_MINUS_SIGNS).strip()
     if not text:
         return None
@@ -180,3 +190,16 @@ def plain_number(value: object) -> str:
     if not number.is_finite():
         return str(value)
     return format(number.normalize(), "f")
+
+
+# Enough for any 64-bit id (19 digits); smaller numbers (a percentage) are bounded by their caller.
+MAX_DIGITS = 19
+
+
+def parse_digits(value: object, *, max_digits: int = MAX_DIGITS) -> int | None:
+    """`value` (a string of digits only: strip it first where spaces are allowed) as an int, else None."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    if len(value.lstrip("0")) > max_digits:
+        return None
+    return int(value)

@@ -12,6 +12,7 @@ from tasks.numbers import (
     TypedNumber,
     is_percent_format,
     is_percent_unit,
+    parse_digits,
     percent_refusal,
     read_actual,
     read_number,
@@ -209,3 +210,51 @@ def test_templates_write_stored_numbers_as_people_do():
         "{% load numbers %}{{ a|plain_number }} {{ b|plain_number }} {{ c|plain_number }}"
     ).render(Context({"a": Decimal("90.0000"), "b": Decimal("12.5000"), "c": None}))
     assert rendered == "90 12.5 "
+
+
+# parse_digits: plain ASCII digits, or None (never a ValueError) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("0", 0), ("7", 7), ("007", 7), ("9" * 19, 10**19 - 1), ("0" * 50 + "1", 1)]
+)
+def test_ascii_digits_are_read(text, value):
+    assert parse_digits(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " 7",
+        "7 ",
+        "-7",
+        "+7",
+        "7.0",
+        "1e3",
+        "1_000",
+        "²",
+        "①",
+        "١٢",
+        "７",
+        "9" * 20,
+        "9" * 5000,
+        None,
+        7,
+        7.0,
+    ],
+)
+def test_anything_else_is_none(text):
+    assert parse_digits(text) is None
+
+
+def test_a_smaller_bound():
+    assert parse_digits("1234", max_digits=3) is None
+    assert parse_digits("123", max_digits=3) == 123
+
+
+@pytest.mark.parametrize("text", ["²", "72²", "①", "١٢", "５²%"])
+def test_digits_other_than_ascii_and_full_width_are_not_numbers(text):
+    # NFKC would read "²" as 2 and "①" as 1: a figure nobody typed.
+    with pytest.raises(NotANumber):
+        read_number(text)

@@ -666,6 +666,14 @@ def test_apply_review_keeps_a_bad_number_for_the_import_and_refuses_a_bad_year(r
     assert any("明年" in note for note in result["review_notes"])
 
 
+@pytest.mark.parametrize("year", ["²⁰²⁶", "9" * 5000])
+def test_apply_review_refuses_a_year_of_digits_int_cannot_read(review, year):
+    # str.isdigit() is true of both, and int() raised ValueError: a 500.
+    result = review({"t0-g0-year": [year]})
+    assert result["tasks"][0]["targets"][0]["year"] == 2026
+    assert any(year in note for note in result["review_notes"])
+
+
 def test_apply_review_refuses_a_form_made_for_another_revision(review, draft):
     with pytest.raises(DocumentImportError):
         review({"revision": ["0" * 16], "t0-text": ["x"]})

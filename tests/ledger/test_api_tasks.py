@@ -220,7 +220,10 @@ def test_an_edit_without_a_version_is_428_and_changes_nothing(api_client, office
     assert state(own_task) == before
 
 
-@pytest.mark.parametrize("header", ["3 4", '"3", "4"', "version-3", '"0"'])
+# "²" (Latin-1, so it can arrive in a header) and 5000 digits passed str.isdigit() and failed int(): 500s.
+@pytest.mark.parametrize(
+    "header", ["3 4", '"3", "4"', "version-3", '"0"', '"²"', "¹", '"' + "9" * 5000 + '"', '" 3 "']
+)
 def test_an_if_match_that_is_no_version_is_named_as_the_error(api_client, office, own_task, header):
     before = state(own_task)
     response = patch(api_client(office), own_task, {"text": "改写。"}, HTTP_IF_MATCH=header)

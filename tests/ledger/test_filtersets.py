@@ -4,13 +4,21 @@ import datetime
 from urllib.parse import urlencode
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.test import RequestFactory
+from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.request import Request
 
 from regions.models import Region
-from tasks.ledger.filtersets import TaskFilterSet, departments_visible_to, regions_visible_to
+from tasks.ledger.filtersets import (
+    IdField,
+    TaskFilterSet,
+    WholeNumberField,
+    departments_visible_to,
+    regions_visible_to,
+)
 from tasks.ledger.lights import attach_lights
 from tasks.models import Assignment, Deadline, Task, TaskChange, TaskStatus
 from tests.factories import (
@@ -519,3 +527,56 @@ def test_the_filtered_list_costs_the_same_queries_for_3_or_30_tasks(
 def test_regions_of_a_province_office_include_documents_below(province_office, zhongyuan_task):
     assert Region.objects.get(code="410102") in regions_visible_to(province_office)
     assert RegionFactory() not in regions_visible_to(province_office)
+
+
+# Numbers in the query string: whole numbers as written, ids within 64 bits ------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("7", 7), (" 7 ", 7), ("007", 7), (str(2**63 - 1), 2**63 - 1), ("", None)],
+)
+def test_an_id_field_takes_a_whole_number_from_1_to_2_63_minus_1(raw, value):
+    assert IdField(required=False).clean(raw) == value
+
+
+@pytest.mark.parametrize(
+    "raw", ["0", "-1", str(2**63), "9" * 5000, "1.5", "1.0", "1e3", "1_000", "+7", "١٢", "0x10", "nan", "7 8"]
+)
+def test_an_id_field_refuses_anything_else_with_one_message(raw):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        IdField(required=False).clean(raw)
+    assert refused.value.messages == [f"Enter an id: a whole number from 1 to {2**63 - 1}."]
+    assert refused.value.code == "invalid_id"
+
+
+def test_the_id_message_is_in_chinese_on_the_pages():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        IdField().clean("1e3")
+    assert refused.value.messages == [f"请输入编号：1 至 {2**63 - 1} 之间的整数。"]
+
+
+@pytest.mark.parametrize(("raw", "value"), [("0", 0), ("-3", -3), ("12", 12), (" 12", 12)])
+def test_a_whole_number_field_reads_digits_only(raw, value):
+    assert WholeNumberField().clean(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["1.0", "1_000", "١٢", "1e3", "inf"])
+def test_a_whole_number_field_refuses_what_int_or_integerfield_would_read(raw):
+    with pytest.raises(ValidationError):
+        WholeNumberField().clean(raw)
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "-" + "9" * 5000])
+def test_a_whole_number_field_of_thousands_of_digits_is_out_of_range_not_an_error(raw):
+    with pytest.raises(ValidationError) as refused:
+        WholeNumberField(min_value=0, max_value=10).clean(raw)
+    assert [error.code for error in refused.value.error_list] == [
+        "min_value" if raw[0] == "-" else "max_value"
+    ]
+
+
+def test_the_id_filters_refuse_before_querying(office, zhengzhou_tasks, django_assert_num_queries):
+    filterset = make_filterset(office, {"document": "3.4e+38", "department": str(2**64)})
+    with django_assert_num_queries(0):
+        assert set(filterset.errors) == {"document", "department"}

@@ -139,6 +139,9 @@ class TestRefusals:
             ("in_progress", 101, "from 0 to 100"),
             ("in_progress", -1, "from 0 to 100"),
             ("in_progress", "50.5", "from 0 to 100"),
+            ("in_progress", "²", "from 0 to 100"),  # str.isdigit() is true, int() refuses it
+            ("in_progress", "9" * 5000, "from 0 to 100"),
+            ("in_progress", True, "from 0 to 100"),
         ],
     )
     def test_bad_status_or_percent(self, liaison, insurance_task, status, percent, message):

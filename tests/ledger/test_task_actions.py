@@ -279,7 +279,8 @@ def test_progress_with_files_and_actuals(client, liaison, insurance_task):
     page = client.get(detail(insurance_task)).content.decode()
     assert "Progress reported." in page
     assert "已出台实施细则。" in page
-    assert "按病种付费占比：92.5000%" in page
+    # Written as people write it (tasks/numbers.py: plain_number), not "92.5000%".
+    assert "按病种付费占比：92.5%" in page
     evidence = {e.original_name: e for e in Evidence.objects.all()}
     assert set(evidence) == {"实施细则.pdf", "现场照片.png"}
     for name, content in (("实施细则.pdf", PDF), ("现场照片.png", PNG)):
@@ -646,6 +647,19 @@ def test_edit_add_a_row_without_javascript(client, office, insurance_task):
     page = response.content.decode()
     assert 'name="target-0-text"' in page
     assert "未保存的输入" in page
+    insurance_task.refresh_from_db()
+    assert insurance_task.text != "未保存的输入"
+
+
+@pytest.mark.parametrize("total", ["abc", "1e3", "1.5", "-5", "9" * 5000, ""])
+def test_add_a_row_with_a_tampered_row_count_is_no_500(client, office, insurance_task, total):
+    # int() of the posted count raised ValueError ("abc", "1e3"): a 500.
+    data = edit_data(insurance_task, text="未保存的输入")
+    data.update({"more": "targets", "target-TOTAL_FORMS": total})
+    client.raise_request_exception = False
+    response = login(client, office).post(reverse("task_edit", args=[insurance_task.pk]), data)
+    assert response.status_code == 200
+    assert "未保存的输入" in response.content.decode()
     insurance_task.refresh_from_db()
     assert insurance_task.text != "未保存的输入"
 

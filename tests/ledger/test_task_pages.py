@@ -170,6 +170,53 @@ class TestListFilters:
         assert "Enter a whole number." in page
         assert "Enter a valid date." in page
 
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"document": "3.4e+38"},
+            {"department": "-7.86e+252"},
+            {"lead_department": "99999999999999999999999"},
+            {"document": str(2**63)},
+            {"department": "1.5"},
+            {"lead_department": "0"},
+        ],
+    )
+    def test_an_id_that_is_no_id_is_a_filter_error_not_a_500(self, client, office, scenery, params):
+        # As the API's id filters (tests/api/test_errors.py): checked before any query, on every database.
+        (name,) = params
+        response = login(client, office).get(LIST_URL, params)
+        page = response.content.decode()
+
+        assert response.status_code == 200
+        assert listed(response) == []
+        assert "filter-errors" in page
+        assert f"Enter an id: a whole number from 1 to {2**63 - 1}." in page
+        label = str(TaskFilterSet.base_filters[name].label)
+        assert f"<li>{label}: Enter an id" in page
+
+    @pytest.mark.parametrize("value", ["1e400", "-99999999999999999999999", str(2**63), "1.5", "3661"])
+    def test_due_within_out_of_range_is_a_filter_error(self, client, office, scenery, value):
+        response = login(client, office).get(LIST_URL, {"due_within": value})
+
+        assert response.status_code == 200
+        assert listed(response) == []
+        assert "Next deadline within (days)" in response.content.decode()
+
+    @pytest.mark.parametrize("params", [{"document": "3.4e+38"}, {"due_within": "1e400"}])
+    def test_the_export_of_an_invalid_filter_is_empty_not_a_500(self, client, office, scenery, params):
+        response = login(client, office).get(EXPORT_URL, params)
+
+        assert response.status_code == 200
+        assert workbook_rows(response) == []
+
+    @pytest.mark.parametrize("value", [str(2**63 - 1), str(2**63), "99999999999999999999999"])
+    @pytest.mark.parametrize(
+        "path", ["/tasks/{id}/", "/documents/{id}/", "/reports/{id}/", "/tasks/{id}/edit/"]
+    )
+    def test_a_huge_id_in_a_page_path_is_a_404(self, client, office, path, value):
+        client.raise_request_exception = False
+        assert login(client, office).get(path.format(id=value)).status_code == 404
+
 
 class TestListSortingAndPages:
     def test_clicking_a_header_sorts_and_keeps_the_other_parameters(self, client, office, zhengzhou_tasks):

@@ -6,6 +6,7 @@ reading, the task and its targets as they were.
 
 import io
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,9 +139,9 @@ class TestUploadErrors:
             (4, "A（Task ID）", "“abc” is not a task ID of this report.")
         ]
 
-    @pytest.mark.parametrize("raw_id", ["²", "①", "1.5"])
+    @pytest.mark.parametrize("raw_id", ["²", "①", "1.5", "9" * 5000])
     def test_a_task_id_of_digit_like_characters(self, built, liaison, raw_id):
-        # "²".isdigit() is true, but int("²") fails: such an id is refused, not a server error.
+        # "²".isdigit() is true, but int("²") fails, and int() refuses 5000 digits: refused, not a 500.
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, A=raw_id, status="In progress", percent=10)
 
@@ -177,7 +178,7 @@ class TestUploadErrors:
         ]
 
     # "50%" is 50 (tests/reports/test_report_percentages.py).
-    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50.5%"])
+    @pytest.mark.parametrize("percent", [101, -5, 12.5, "八十", "50.5%", "²", "①", "9" * 5000])
     def test_percent_not_a_whole_number_from_0_to_100(self, built, liaison, percent):
         workbook = open_workbook(built)
         fill(workbook.worksheets[0], 4, status="In progress", percent=percent)
@@ -383,6 +384,44 @@ class TestOnline:
         assert "“140” is not a whole number from 0 to 100." in html
         assert 'value="40"' in html  # what was typed is kept
         assert snapshot() == before
+
+    @pytest.mark.parametrize("key", ["t²-status", "t١٢-status", "t" + "9" * 5000 + "-status", "t-status"])
+    def test_a_field_name_with_no_task_id_is_ignored_not_a_500(
+        self, client, built, liaison, report_tasks, key
+    ):
+        # "²".isdigit() is true and int("²") raises ValueError; so does int() of 5000 digits.
+        insurance = report_tasks["insurance"]
+        client.raise_request_exception = False
+        data = {
+            key: "in_progress",
+            f"t{insurance.pk}-status": "in_progress",
+            f"t{insurance.pk}-percent": "40",
+        }
+        response = login(client, liaison).post(
+            reverse("report_fill", args=[built.pk]),
+            urlencode(data),  # as the browser's form: a 5000-digit name is too long a multipart header
+            content_type="application/x-www-form-urlencoded",
+        )
+
+        assert response.status_code == 302
+        assert ProgressUpdate.objects.get().task_id == insurance.pk
+
+    @pytest.mark.parametrize("percent", ["²", "9" * 5000])
+    def test_a_percent_of_digits_int_cannot_read_is_an_error_not_a_500(
+        self, client, built, liaison, report_tasks, percent
+    ):
+        insurance = report_tasks["insurance"]
+        client.raise_request_exception = False
+        data = {f"t{insurance.pk}-status": "in_progress", f"t{insurance.pk}-percent": percent}
+        response = login(client, liaison).post(
+            reverse("report_fill", args=[built.pk]),
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+        assert response.status_code == 400
+        assert "is not a whole number from 0 to 100." in response.content.decode()
+        assert not ProgressUpdate.objects.exists()
 
     def test_leaders_get_403(self, client, built, leader):
         login(client, leader)

@@ -29,6 +29,7 @@ from tasks.imports.services.draft_validation import OPS
 from tasks.imports.services.importing import DocumentImportError
 from tasks.models import Deadline, PolicyDocument
 from tasks.models.ledger import ROLE_RANK
+from tasks.numbers import parse_digits
 from tasks.parsing.deadlines import parse_deadline_cell
 from tasks.parsing.targets import describe
 
@@ -309,8 +310,8 @@ class _Review:
             year = year.strip()
             if not year:
                 target["year"] = None
-            elif year.isdigit() and 1900 <= int(year) <= 2200:
-                target["year"] = int(year)
+            elif (number := parse_digits(year)) is not None and 1900 <= number <= 2200:
+                target["year"] = number
             else:
                 self.notes.append(
                     _("%(where)s: %(value)s is not a year; the year was left unchanged.")

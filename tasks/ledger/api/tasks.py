@@ -25,7 +25,7 @@ from rest_framework.views import set_rollback
 from api.exceptions import etag_for, responds_to
 from api.preconditions import IF_MATCH, expected_version
 from tasks.access import get_task_for, require_editor
-from tasks.ledger.filtersets import TaskFilterSet
+from tasks.ledger.filtersets import MAX_ID, TaskFilterSet
 from tasks.ledger.serializers.tasks import TaskDetailSerializer, TaskSerializer, TaskUpdateSerializer
 from tasks.ledger.services.editing import EDITABLE_TASK_FIELDS, VersionConflict, edit_task
 from tasks.models import Assignment, Deadline, Target, Task
@@ -73,9 +73,10 @@ def detail_queryset(user, today: datetime.date) -> QuerySet[Task]:
 
 
 # What drf-spectacular cannot read off TaskFilterSet (its choices are set per user, per request).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 LIST_PARAMETERS = [
-    OpenApiParameter("department", OpenApiTypes.INT, description="Tasks assigned to this department (id)."),
-    OpenApiParameter("lead_department", OpenApiTypes.INT, description="Tasks led or co-led by it (id)."),
+    OpenApiParameter("department", ID_SCHEMA, description="Tasks assigned to this department (id)."),
+    OpenApiParameter("lead_department", ID_SCHEMA, description="Tasks led or co-led by it (id)."),
     OpenApiParameter("region", OpenApiTypes.STR, description="Documents of this region or below (code)."),
     OpenApiParameter(
         "completed_in",

@@ -2,12 +2,17 @@
 
 Read serializers show rows as stored; the input serializers only parse types for `edit_task`, which
 decides what is allowed (departments of which regions, dated deadlines with a date, range bounds...).
+Ids are bounded as the id filters are (1 to 2**63-1): a larger one would reach a query and overflow
+SQLite's integers (a 500) rather than be refused.
 """
 
 from rest_framework import serializers
 
 from regions.serializers import DepartmentBriefSerializer
+from tasks.ledger.filtersets import MAX_ID
 from tasks.models import Assignment, Deadline, Target
+
+ID_BOUNDS = {"min_value": 1, "max_value": MAX_ID}
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -49,7 +54,7 @@ DECIMAL = {"max_digits": 16, "decimal_places": 4, "required": False, "allow_null
 
 
 class AssignmentInputSerializer(serializers.Serializer):
-    department = serializers.IntegerField(min_value=1, help_text="A department id (see /departments/).")
+    department = serializers.IntegerField(**ID_BOUNDS, help_text="A department id (see /departments/).")
     role = serializers.ChoiceField(choices=Assignment.Role.choices)
 
 
@@ -57,6 +62,7 @@ class DeadlineInputSerializer(serializers.Serializer):
     id = serializers.IntegerField(
         required=False,
         allow_null=True,
+        **ID_BOUNDS,
         help_text="The id of a deadline of this task to keep; none: a new one.",
     )
     kind = serializers.ChoiceField(choices=Deadline.Kind.choices, default=Deadline.Kind.DATE)
@@ -72,7 +78,10 @@ class DeadlineInputSerializer(serializers.Serializer):
 
 class TargetInputSerializer(serializers.Serializer):
     id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The id of a target of this task to keep; none: a new one."
+        required=False,
+        allow_null=True,
+        **ID_BOUNDS,
+        help_text="The id of a target of this task to keep; none: a new one.",
     )
     text = serializers.CharField(max_length=300)
     metric = serializers.CharField(required=False, allow_blank=True, max_length=200)

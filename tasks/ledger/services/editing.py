@@ -24,6 +24,7 @@ from regions.models import Department, Region
 from tasks.access import require_editor
 from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus, derived
 from tasks.models.audit import field_label
+from tasks.numbers import parse_digits
 
 # Fields office staff may change through update_task; the rest change through their own workflows.
 EDITABLE_TASK_FIELDS = frozenset({"label", "section", "text", "status", "progress"})
@@ -129,10 +130,12 @@ def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def check_percent(value: Any) -> int:
     """A whole percentage 0-100, from an int or its digits as a string (forms send strings)."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-        raise ValidationError(_("Progress must be a whole number from 0 to 100."), code="percent")
-    percent = int(value)
-    if percent > 100:
+    # Not bool (an int); digits as parse_digits reads them ("²".isdigit() is true, int() refuses it).
+    if isinstance(value, int) and not isinstance(value, bool):
+        percent = value
+    else:
+        percent = parse_digits(value.strip()) if isinstance(value, str) else None
+    if percent is None or not 0 <= percent <= 100:
         raise ValidationError(_("Progress must be a whole number from 0 to 100."), code="percent")
     return percent
 

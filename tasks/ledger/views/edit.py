@@ -23,7 +23,7 @@ from tasks.ledger.forms import AssignmentFormSet, DeadlineFormSet, TargetFormSet
 from tasks.ledger.services.editing import VersionConflict, allowed_region_ids, edit_task
 from tasks.ledger.views.history import describe_change
 from tasks.models import Assignment, Deadline, Target, Task
-from tasks.numbers import plain_number
+from tasks.numbers import parse_digits, plain_number
 
 __all__ = ["task_edit"]
 
@@ -101,7 +101,10 @@ def _forms(task: Task, data: Any = None, *, more: str = "") -> dict[str, Any]:
         # "Add a row" without JavaScript: the same input with one more empty row of that list.
         data = data.copy()
         key = f"{PREFIXES[more]}-TOTAL_FORMS"
-        data[key] = str(int(data.get(key) or 0) + 1)
+        count = parse_digits((data.get(key) or "0").strip())
+        if count is not None:
+            data[key] = str(count + 1)
+        # Else left as sent (a tampered form, "abc" or "1e3"): no 500; the formset's limits apply.
     return {
         "fields": TaskFieldsForm(data, initial=initial["fields"]),
         "deadlines": DeadlineFormSet(data, initial=initial["deadlines"], prefix=PREFIXES["deadlines"]),

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from tasks.models import Report, Target, TaskStatus
+from tasks.numbers import parse_digits
 from tasks.reports.services.department import department_tasks
 from tasks.reports.services.entries import (
     Actual,
@@ -174,17 +175,15 @@ def _number_format(cell) -> str | None:
 
 
 def _percent_free_int(value) -> int | None:
-    """A whole number from a cell, or None. Digits are decimal ones: "²" and "①" are digits to
-    str.isdigit, but int() refuses them."""
+    """A whole number from a cell, or None. Digits are ASCII ones (parse_digits): "²" and "①" are
+    digits to str.isdigit, but int() refuses them, and int() refuses 5000 digits."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
-    return None
+    return parse_digits(value.strip()) if isinstance(value, str) else None
 
 
 def _target_ids(value) -> list[int | None]:
@@ -193,5 +192,5 @@ def _target_ids(value) -> list[int | None]:
     for part in shown_text(value).split(","):
         part = part.strip()
         if part:
-            ids.append(int(part) if part.isdecimal() else None)
+            ids.append(parse_digits(part))
     return ids

@@ -15,6 +15,7 @@ from tasks.access import (
 )
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import Report, Target, TaskStatus
+from tasks.numbers import parse_digits
 from tasks.reports.services.department import (
     department_tasks,
     period_label,
@@ -81,8 +82,10 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         data: dict[int, dict] = {}
         for key, value in request.POST.items():
             head, _sep, field = key.partition("-")
-            if head.startswith("t") and head[1:].isdigit() and field:
-                data.setdefault(int(head[1:]), {})[field] = value
+            # ASCII digits only (parse_digits): "t²-status" was a 500.
+            task_id = parse_digits(head[1:]) if head.startswith("t") and field else None
+            if task_id is not None:
+                data.setdefault(task_id, {})[field] = value
         try:
             count = fill_online(report, user, data)
         except NotPermitted as refusal:
