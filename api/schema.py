@@ -49,7 +49,7 @@ ALLOW_HEADER = {"schema": {"type": "string"}, "description": "The methods this p
 
 class BoundedFilterExtension(DjangoFilterExtension):
     """drf-spectacular's reading of the FilterSets, plus the bounds of integer filters: a filter with
-    `schema_bounds` (tasks.ledger.filtersets: IdFilter, IntegerFilter, ListedModelChoiceFilter by id) is
+    `schema_bounds` (tasks.filters: IdFilter, IntegerFilter; tasks.ledger.filter_choices: ListedModelChoiceFilter by id) is
     documented with its minimum and maximum, which it answers 400 outside."""
 
     priority = 1

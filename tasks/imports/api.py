@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from api.exceptions import responds_to
-from api.filtersets import DocumentImportFilterSet
 from tasks.access import can_import
+from tasks.imports.filtersets import DocumentImportFilterSet
 from tasks.imports.serializers import (
     DocumentImportDetailSerializer,
     DocumentImportSerializer,

@@ -28,12 +28,12 @@ from rest_framework.views import set_rollback
 
 from api.errors import ErrorSerializer, ValidationErrorSerializer
 from api.exceptions import InvalidState, responds_to
-from api.filtersets import ReportFilterSet
 from api.negotiation import FirstRenderer
 from regions.models import Region
 from tasks.access import NotPermitted, require_ledger_builder
 from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
 from tasks.models import Report
+from tasks.reports.filtersets import ReportFilterSet
 from tasks.reports.serializers import (
     ReportRequestSerializer,
     ReportReturnInputSerializer,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tasks.ledger.filtersets import LISTED_DOCUMENTS, listed_departments, listed_documents
+from tasks.ledger.filter_choices import LISTED_DOCUMENTS, listed_departments, listed_documents
 from tasks.ledger.widgets import PlainSelect
 from tests.factories import AssignmentFactory, DepartmentFactory, PolicyDocumentFactory, TaskFactory
 from tests.ledger.test_filtersets import filtered, make_filterset

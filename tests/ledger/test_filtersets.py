@@ -12,13 +12,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.request import Request
 
 from regions.models import Region
-from tasks.ledger.filtersets import (
-    IdField,
-    TaskFilterSet,
-    WholeNumberField,
-    departments_visible_to,
-    regions_visible_to,
-)
+from tasks.filters import IdField, WholeNumberField
+from tasks.ledger.filter_choices import departments_visible_to, regions_visible_to
+from tasks.ledger.filtersets import TaskFilterSet
 from tasks.ledger.lights import attach_lights
 from tasks.models import Assignment, Deadline, Task, TaskChange, TaskStatus
 from tests.factories import (

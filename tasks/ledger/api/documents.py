@@ -9,7 +9,7 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.filtersets import DocumentFilterSet
+from tasks.ledger.filtersets import DocumentFilterSet
 from tasks.ledger.serializers.documents import DocumentDetailSerializer, DocumentSerializer
 from tasks.models import Assignment, Deadline, PolicyDocument, Task
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
-from api.filtersets import AssignmentFilterSet, DeadlineFilterSet, TargetFilterSet
+from tasks.ledger.filtersets import AssignmentFilterSet, DeadlineFilterSet, TargetFilterSet
 from tasks.ledger.serializers.parts import AssignmentSerializer, DeadlineSerializer, TargetSerializer
 from tasks.models import Assignment, Deadline, Target, Task
 

@@ -25,7 +25,8 @@ from rest_framework.views import set_rollback
 from api.exceptions import etag_for, responds_to
 from api.preconditions import IF_MATCH, expected_version
 from tasks.access import get_task_for, require_editor
-from tasks.ledger.filtersets import MAX_ID, TaskFilterSet
+from tasks.filters import MAX_ID
+from tasks.ledger.filtersets import TaskFilterSet
 from tasks.ledger.serializers.tasks import TaskDetailSerializer, TaskSerializer, TaskUpdateSerializer
 from tasks.ledger.services.editing import EDITABLE_TASK_FIELDS, VersionConflict, edit_task
 from tasks.models import Assignment, Deadline, Target, Task

@@ -9,7 +9,7 @@ SQLite's integers (a 500) rather than be refused.
 from rest_framework import serializers
 
 from regions.serializers import DepartmentBriefSerializer
-from tasks.ledger.filtersets import MAX_ID
+from tasks.filters import MAX_ID
 from tasks.models import Assignment, Deadline, Target
 
 ID_BOUNDS = {"min_value": 1, "max_value": MAX_ID}
