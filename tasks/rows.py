@@ -23,10 +23,22 @@ from django.db.models.functions import RowNumber
 from tasks.models import Assignment, Deadline, Evidence, ProgressUpdate, Target
 from tasks.models.ledger import LEADING_ROLES
 
-__all__ = ["CHUNK_SIZE", "TaskParts", "among", "chunks", "department_names", "load_parts"]
+__all__ = ["CHUNK_SIZE", "TASK_COLUMNS", "TaskParts", "among", "chunks", "department_names", "load_parts"]
 
 # Tasks per chunk: each chunk costs the same few queries, and only one chunk is held at a time.
 CHUNK_SIZE = 2000
+# What a workbook row shows of the task itself, as plain columns (no model instances, and never the
+# document's extracted text, which may run to megabytes).
+TASK_COLUMNS = (
+    "pk",
+    "document__title",
+    "document__doc_number",
+    "label",
+    "text",
+    "due_on",
+    "status",
+    "progress",
+)
 # The leading roles (LEADING_ROLES, lead before co-lead) as the plain strings the rows hold.
 _LEAD, _CO_LEAD = (str(role.value) for role in LEADING_ROLES)
 

@@ -33,7 +33,7 @@ from tasks.numbers import plain_number
 from tasks.queueing import BUILD_REPORT, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, is_build_day, parse_period, previous_period
-from tasks.rows import chunks, load_parts
+from tasks.rows import TASK_COLUMNS, among, chunks, load_parts
 from tasks.workbooks.department_report import (
     DepartmentRow,
     TargetCell,
@@ -197,19 +197,7 @@ def _rows(department_id, ordered, today, chunk_size, on_chunk) -> Iterator[Depar
     closed = set(CLOSED_STATUSES)
     for chunk in chunks(ordered, chunk_size):
         ids = [task_id for task_id, _rank in chunk]
-        tasks = {
-            row[0]: row
-            for row in Task.objects.filter(pk__in=ids).values_list(
-                "pk",
-                "document__title",
-                "document__doc_number",
-                "label",
-                "text",
-                "due_on",
-                "status",
-                "progress",
-            )
-        }
+        tasks = {row[0]: row for row in Task.objects.filter(among("pk", ids)).values_list(*TASK_COLUMNS)}
         parts = load_parts(
             ids,
             assignments=True,

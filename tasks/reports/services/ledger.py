@@ -41,7 +41,7 @@ from tasks.numbers import plain_number
 from tasks.queueing import BUILD_LEDGER, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.periods import due_date, parse_period, previous_period
-from tasks.rows import CHUNK_SIZE, chunks, department_names, load_parts
+from tasks.rows import CHUNK_SIZE, TASK_COLUMNS, chunks, department_names, load_parts
 from tasks.workbooks.ledger import (
     DepartmentFigures,
     LedgerRow,
@@ -96,17 +96,7 @@ def iter_ledger_rows(
     # text (megabytes) is never read.
     cursor = (
         tasks.order_by(*DOCUMENT_ORDER)
-        .values_list(
-            "pk",
-            "document__title",
-            "document__doc_number",
-            "label",
-            "text",
-            "due_on",
-            "status",
-            "progress",
-            "updated_at",
-        )
+        .values_list(*TASK_COLUMNS, "updated_at")
         .iterator(chunk_size=chunk_size)
     )
     for chunk in chunks(cursor, chunk_size):
