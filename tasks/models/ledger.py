@@ -25,7 +25,7 @@ class TaskStatus(models.TextChoices):
 # A task in one of these states is not overdue, whatever its deadlines say.
 CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SUSPENDED)
 # Deadlines within this many days are "upcoming" on the dashboard and flagged in 我的任务. Not the
-# traffic light's yellow band (settings.TASK_LIGHTS["due_soon_days"]) nor the daily digest's window
+# traffic light's yellow band (settings.TRAFFIC_LIGHTS["due_soon_days"]) nor the daily digest's window
 # (settings.REMINDER_DUE_SOON_DAYS): those two each office sets for itself.
 UPCOMING_DAYS = 30
 
