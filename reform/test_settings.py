@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, with a test key and fast hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-insecure-key")
@@ -24,9 +26,12 @@ SECURE_HSTS_SECONDS = 0
 # SQLite (the embedded default): the test database is a file, not Django's shared-cache in-memory
 # database, so that the processes the suite starts (a real Celery worker) open the same database, and
 # concurrent threads wait on the busy timeout instead of failing at once with "table is locked".
-# In tmpfs where there is one (as fast as memory), named by process so that parallel runs never meet.
+# In a private directory of its own (mkdtemp: mode 0700, an unpredictable name), on tmpfs where there
+# is one (as fast as memory), removed when the run ends.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    _test_db_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(_test_db_dir or tempfile.gettempdir(), f"reform-test-{os.getpid()}.sqlite3")
-    }
+    _tmpfs = "/dev/shm"  # nosec B108 - only the parent of mkdtemp's private directory
+    _test_db_dir = tempfile.mkdtemp(
+        prefix="reform-test-db-", dir=_tmpfs if os.path.isdir(_tmpfs) and os.access(_tmpfs, os.W_OK) else None
+    )
+    atexit.register(shutil.rmtree, _test_db_dir, ignore_errors=True)
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_test_db_dir, "test.sqlite3")}  # noqa: F405
