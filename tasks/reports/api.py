@@ -2,8 +2,7 @@
 ledger (台账) — request a build and poll its status, download the workbook, upload it filled in, then
 上报 (submit) by the department's liaison and approve or return (退回, with a reason) by office staff.
 
-The services decide (tasks/reports/services/department.py, report_filling.py, report_workflow.py,
-ledger_export.py). A report outside the user's scope is 404, a role that may not act 403 (checked
+The services decide (tasks/reports/services/: department.py, filling.py, workflow.py, ledger.py). A report outside the user's scope is 404, a role that may not act 403 (checked
 before the body is read), bad input 400, and a report in the wrong state for the action (not built yet,
 not submitted, already handed in) 409 `invalid_state` with the service's message naming its status.
 """

@@ -1,7 +1,7 @@
 """Running a build of a Report row: claim it, write the workbook with progress, store it or fail.
 
-Shared by the department reports (department_reports.build_report) and the office ledger
-(ledger_export.build_ledger): only what they write and how a failure reads differ.
+Shared by the department reports (department.build_report) and the office ledger
+(ledger.build_ledger): only what they write and how a failure reads differ.
 """
 
 from __future__ import annotations
