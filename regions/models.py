@@ -112,6 +112,10 @@ class Department(models.Model):
         related_name="governments",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The department head (负责人): the second step of the escalation ladder, reached by email.
+    head_name = models.CharField(_("head"), max_length=50, blank=True)
+    head_mobile = models.CharField(_("head's mobile"), max_length=20, blank=True)
+    head_email = models.EmailField(_("head's email"), blank=True)
 
     objects = DepartmentManager()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tasks import queueing
 from tasks.dashboard.services import cache as dashboard_cache
 from tasks.models import Task
+from tasks.notices.services import delivery as notice_delivery
 from tasks.reminders.services import scan as reminder_scan
 from tasks.reminders.services import sending as reminders
 from tasks.reports.services import department as department_reports
@@ -44,6 +45,28 @@ def deliver_reminder(self, reminder_id: int) -> str:
         raise
     except Exception as exc:
         reminders.release(reminder_id, repr(exc), final=True)
+        raise
+
+
+@shared_task(
+    bind=True,
+    name=queueing.DELIVER_NOTICE,
+    acks_late=True,
+    max_retries=5,
+)
+def deliver_notice(self, delivery_id: int) -> str:
+    """Send one delivery of an event (email or group robot); claimed first, so safe to run again."""
+    try:
+        return notice_delivery.deliver(delivery_id)
+    except (notice_delivery.TransientError, *TRANSIENT_MAIL_ERRORS) as exc:
+        final = self.request.retries >= self.max_retries
+        notice_delivery.release(delivery_id, str(exc) or repr(exc), final=final)
+        if final:
+            return "failed"
+        # Back off: 30 s, 60 s, 120 s … (countdown), so that a far side that is down gets time.
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    except Exception as exc:
+        notice_delivery.release(delivery_id, str(exc) or repr(exc), final=True)
         raise
 
 

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 # The jobs' names (tasks/jobs.py registers each under its constant; beat names them in reform/celery.py).
 PING = "tasks.ping"
 DELIVER_REMINDER = "tasks.deliver_reminder"
+DELIVER_NOTICE = "tasks.deliver_notice"
 SCAN_REMINDERS = "tasks.scan_reminders"
 WARM_DASHBOARDS = "tasks.warm_dashboards"
 BUILD_LEDGER = "tasks.build_ledger"

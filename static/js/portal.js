@@ -33,3 +33,14 @@
     }
   });
 })();
+
+// 催办: a usual wording fills the message box (the office edits it before sending).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".reminder-wordings .wording");
+  if (!button) return;
+  const box = button.closest("form").querySelector("textarea[name=message]");
+  if (box) {
+    box.value = button.dataset.text;
+    box.focus();
+  }
+});

@@ -187,6 +187,9 @@ class ReminderForm(BootstrapMixin, forms.Form):
     """催办: a message to the task's departments."""
 
     message = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(TEXTAREA))
+    # A second 催办 the same day: only with its reason.
+    urgent = forms.BooleanField(label=_("Urgent (a second reminder today)"), required=False)
+    reason = forms.CharField(label=_("Reason for the urgent reminder"), required=False, max_length=200)
 
 
 def action_forms(

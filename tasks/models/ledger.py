@@ -151,6 +151,9 @@ class Task(models.Model):
     # Derived: the latest dated deadline, kept by tasks/models/derived.py whenever deadlines change, so that
     # overdue counts and due-date filters read a column instead of a subquery per task.
     due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
+    # Why the office last returned the task (退回), until the department reports on it again: the 已退回
+    # mark of the task list and the liaison's 待办 read it instead of searching the history.
+    returned_reason = models.TextField(_("reason returned"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

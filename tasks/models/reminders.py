@@ -18,6 +18,8 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("Overdue")
         ESCALATION = "escalation", _("Escalation")
         MANUAL = "manual", _("Manual reminder")
+        # A second manual reminder on the same day, with a reason: once a day per person too.
+        URGENT = "urgent", _("Urgent reminder")
         # The daily scan's one email per liaison: their department's overdue and due-soon tasks.
         DIGEST = "digest", _("Daily digest")
         # A department whose monthly report is past its due date: one a day per liaison.

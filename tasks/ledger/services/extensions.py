@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tasks.access import require_editor, require_reporter
 from tasks.ledger.services.editing import bump_version, lock_task
 from tasks.models import Deadline, ExtensionRequest, Task, TaskChange
+from tasks.notices.services import announce
 
 __all__ = ["decide_extension", "request_extension"]
 
@@ -138,5 +139,6 @@ def decide_extension(
     locked.reviewed_at = now
     locked.review_comment = comment
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    announce.extension_decided(locked, user)
     request.refresh_from_db()
     return request

@@ -28,6 +28,7 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
+from tasks.notices.services import announce
 from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 from tasks.uploads import CheckedEvidence, check_evidence
 
@@ -171,7 +172,8 @@ def _store_report(
         actuals=actuals,
         evidence_names=[checked.safe_name for _upload, checked in files],
     )
-    bump_version(current, status=status, progress=percent)
+    # Reporting again answers a return: the task is no longer 已退回.
+    bump_version(current, status=status, progress=percent, returned_reason="")
     TaskChange.objects.create(
         task=current, actor=user, action=TaskChange.Action.PROGRESS, changes=changes, note=narrative
     )
@@ -280,12 +282,17 @@ def _close(task: Task, user, *, expected_version: int, status: str, action: str,
                 code="not_pending",
             )
         changes: dict[str, Any] = {"status": [current.status, status]}
-        values: dict[str, Any] = {"status": status}
+        values: dict[str, Any] = {"status": status, "returned_reason": note}
         if status == TaskStatus.COMPLETED and current.progress != 100:
             changes["progress"] = [current.progress, 100]
             values["progress"] = 100
         bump_version(current, **values)
         TaskChange.objects.create(task=current, actor=user, action=action, changes=changes, note=note)
+        # The departments hear of the decision in the same transaction (tasks/notices).
+        if status == TaskStatus.COMPLETED:
+            announce.task_verified(current, user)
+        else:
+            announce.task_returned(current, user, note)
     task.refresh_from_db()
     return task
 

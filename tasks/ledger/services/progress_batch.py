@@ -250,6 +250,8 @@ def record_progress_batch(user, items: Sequence[ProgressItem], *, report=None) -
                 {pk: (locked[pk].status, locked[pk].progress, locked[pk].version) for pk in before},
                 now,
             )
+            # Reporting again answers a return (see progress._store_report).
+            Task.objects.filter(pk__in=list(before)).exclude(returned_reason="").update(returned_reason="")
             TaskChange.objects.bulk_create(changes)
             updates.extend(chunk_updates)
         dashboard_cache.warm_after_commit()

@@ -8,7 +8,6 @@ loaded. A task (or extension request) outside the user's scope answers 404 befor
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tasks.access import NotPermitted, get_task_for
@@ -36,6 +34,7 @@ from tasks.ledger.services.progress import record_progress, request_completion, 
 from tasks.ledger.views.task_detail import render_task_page
 from tasks.models import ExtensionRequest, Task
 from tasks.queueing import noting_delays
+from tasks.reminders.services.sending import describe as describe_reminders
 from tasks.reminders.services.sending import send_manual_reminder
 
 __all__ = [
@@ -219,18 +218,18 @@ def task_remind(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReminderForm(request.POST)
 
     def action() -> tuple[int, str]:
-        sent = send_manual_reminder(task, request.user, message=form.cleaned_data["message"])
-        skipped: list[Any] = list(getattr(sent, "skipped", []))
-        names = "、".join(str(user) for user in skipped)
+        sent = send_manual_reminder(
+            task,
+            request.user,
+            message=form.cleaned_data["message"],
+            urgent=form.cleaned_data.get("urgent", False),
+            reason=form.cleaned_data.get("reason", ""),
+        )
         if not sent:
+            names = "、".join(str(user) for user in sent.skipped)
             return messages.WARNING, _(
                 "Nobody was reminded: all of them were already reminded today (%(names)s)."
             ) % {"names": names}
-        text = ngettext(
-            "Reminder sent to %(count)s person.", "Reminder sent to %(count)s people.", len(sent)
-        ) % {"count": len(sent)}
-        if skipped:
-            text += " " + _("Already reminded today, so skipped: %(names)s.") % {"names": names}
-        return messages.SUCCESS, text
+        return messages.SUCCESS, describe_reminders(sent)
 
     return _run(request, task, "remind", form, action)

@@ -20,15 +20,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from tasks.access import require_editor
 from tasks.models import Reminder, Task
+from tasks.notices.services import announce
 from tasks.queueing import DELIVER_REMINDER, queue, queue_after_commit
 
 __all__ = [
     "ManualReminders",
     "claim_one",
+    "describe",
     "deliver",
     "mark_reminders_read",
     "reminders_of",
@@ -44,11 +47,23 @@ UNSENT_AFTER = datetime.timedelta(minutes=10)
 
 
 class ManualReminders(list):
-    """The reminders claimed (the list itself), and in `skipped` whoever had one for this task today."""
+    """The reminders claimed (the list itself), and in `skipped` whoever had one for this task today;
+    `published` is the in-app event (with who has no email address and which robots post it)."""
 
-    def __init__(self, claimed: list[Reminder], skipped: list[User]) -> None:
+    def __init__(self, claimed: list[Reminder], skipped: list[User], published=None) -> None:
         super().__init__(claimed)
         self.skipped = skipped
+        self.published = published
+
+    @property
+    def without_email(self) -> list[User]:
+        return [r.recipient for r in self if not r.recipient.email]
+
+    @property
+    def robots(self) -> list:
+        if self.published is None:
+            return []
+        return [d for d in self.published.deliveries if d.robot_id]
 
 
 def claim_one(reminder: Reminder) -> bool:
@@ -62,8 +77,11 @@ def claim_one(reminder: Reminder) -> bool:
 
 
 @transaction.atomic
-def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
-    """Remind every active liaison of the task's departments, once per person, task and day.
+def send_manual_reminder(
+    task: Task, sender, *, message: str, urgent: bool = False, reason: str = ""
+) -> list[Reminder]:
+    """Remind every active liaison of the task's departments, once per person, task and day; an
+    `urgent` reminder (with its `reason`) is a second one the same day, once more.
 
     Returns the claimed reminders (a ManualReminders list whose `skipped` names who was already reminded
     today). Emails go out from the `tasks.deliver_reminder` job once this transaction commits.
@@ -77,6 +95,12 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
             _("The message is longer than %(limit)s characters.") % {"limit": MESSAGE_MAX_CHARS},
             code="message",
         )
+    reason = str(reason or "").strip()
+    if urgent and not reason:
+        raise ValidationError(_("Give the reason for an urgent reminder."), code="reason")
+    if urgent:
+        message = _("Urgent (%(reason)s): %(message)s") % {"reason": reason, "message": message}
+    kind = Reminder.Kind.URGENT if urgent else Reminder.Kind.MANUAL
     today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai: the day as the offices count it
     liaisons = list(
         User.objects.filter(is_active=True, role=Role.LIAISON, department__assignments__task=task).order_by(
@@ -88,15 +112,15 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
             _("None of the departments of this task has an active liaison to remind."), code="no_recipients"
         )
     already = set(
-        Reminder.objects.filter(
-            task=task, kind=Reminder.Kind.MANUAL, sent_on=today, recipient__in=liaisons
-        ).values_list("recipient_id", flat=True)
+        Reminder.objects.filter(task=task, kind=kind, sent_on=today, recipient__in=liaisons).values_list(
+            "recipient_id", flat=True
+        )
     )
     candidates = [
         Reminder(
             task=task,
             recipient=user,
-            kind=Reminder.Kind.MANUAL,
+            kind=kind,
             sent_on=today,
             message=message,
             sender=sender,
@@ -113,10 +137,52 @@ def send_manual_reminder(task: Task, sender, *, message: str) -> list[Reminder]:
     claimed_ids = {r.recipient_id for r in claimed}
     skipped = [user for user in liaisons if user.pk not in claimed_ids]
 
+    published = None
+    if claimed:
+        # In-app for everyone reminded, and the departments' robots; the email is the Reminder's own.
+        published = announce.task_reminded(task, sender, claimed, message)
     for reminder in claimed:
+        if not reminder.recipient.email:
+            # Nothing to send: recorded as such, not queued as if it would go out.
+            release(reminder.pk, _("The recipient has no email address."), final=True)
+            continue
         # A broker that is down keeps the reminder claimed for requeue_unsent; the page still answers.
         queue_after_commit(DELIVER_REMINDER, reminder.pk)
-    return ManualReminders(claimed, skipped)
+    return ManualReminders(claimed, skipped, published)
+
+
+def describe(sent: ManualReminders) -> str:
+    """What a 催办 did, exactly: who was notified in-app, whose email is queued or could not be sent
+    (no address), which robots will post it, and who was skipped."""
+    parts = [
+        ngettext("Notified %(count)s person (in-app).", "Notified %(count)s people (in-app).", len(sent))
+        % {"count": len(sent)}
+    ]
+    no_email = sent.without_email
+    queued = len(sent) - len(no_email)
+    if queued:
+        parts.append(
+            ngettext("Email: %(count)s queued to send.", "Email: %(count)s queued to send.", queued)
+            % {"count": queued}
+        )
+    if no_email:
+        parts.append(
+            ngettext(
+                "Email: %(count)s person has no address, not sent (%(names)s).",
+                "Email: %(count)s people have no address, not sent (%(names)s).",
+                len(no_email),
+            )
+            % {"count": len(no_email), "names": "、".join(str(u) for u in no_email)}
+        )
+    robots = sent.robots
+    if robots:
+        parts.append(_("Group robots: %(names)s, queued.") % {"names": "、".join(d.label for d in robots)})
+    if sent.skipped:
+        parts.append(
+            _("Already reminded today, so skipped: %(names)s.")
+            % {"names": "、".join(str(u) for u in sent.skipped)}
+        )
+    return " ".join(parts)
 
 
 def task_url(task: Task) -> str:
@@ -211,7 +277,7 @@ def _compose(reminder: Reminder) -> EmailMultiAlternatives:
     if reminder.kind == Reminder.Kind.REPORT:
         return _compose_report(reminder)
     tasks = [reminder.task] if reminder.task_id else list(reminder.tasks.select_related("document"))
-    if reminder.kind == Reminder.Kind.MANUAL:
+    if reminder.kind in (Reminder.Kind.MANUAL, Reminder.Kind.URGENT):
         subject = _("Reminder from the reform office: %(task)s") % {"task": str(tasks[0])}
     elif len(tasks) == 1:
         subject = _("%(kind)s: %(task)s") % {"kind": reminder.get_kind_display(), "task": str(tasks[0])}

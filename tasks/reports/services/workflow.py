@@ -26,6 +26,7 @@ from reform.workdays import is_workday
 from regions.models import Department, Region
 from tasks.access import NotPermitted, may_submit_report
 from tasks.models import Reminder, Report
+from tasks.notices.services import announce
 from tasks.queueing import DELIVER_REMINDER, queue_after_commit
 from tasks.reminders.services import sending as reminders
 from tasks.reports.services.department import departments_with_tasks, reports_visible_to, require_reviewer
@@ -47,13 +48,14 @@ def _move(report: Report, allowed: tuple[str, ...], message: str, **values) -> R
     return report
 
 
+@transaction.atomic
 def submit_report(report: Report, user) -> Report:
     """上报: a liaison of the report's department hands in a built or returned report."""
     if not reports_visible_to(user).filter(pk=report.pk, kind=Report.Kind.DEPARTMENT).exists():
         raise Report.DoesNotExist(_("No such report."))
     if not may_submit_report(user, report):
         raise NotPermitted(_("Only a liaison of the department submits its report."))
-    return _move(
+    report = _move(
         report,
         SUBMITTABLE,
         _("Only a built or returned report can be submitted; this one is “%(status)s”."),
@@ -61,12 +63,15 @@ def submit_report(report: Report, user) -> Report:
         submitted_by=user,
         submitted_at=timezone.now(),
     )
+    announce.report_submitted(report, user)
+    return report
 
 
+@transaction.atomic
 def approve_report(report: Report, user) -> Report:
     """The office accepts a submitted report."""
     require_reviewer(user, report)
-    return _move(
+    report = _move(
         report,
         (Report.Status.SUBMITTED,),
         _("Only a submitted report can be approved; this one is “%(status)s”."),
@@ -75,15 +80,18 @@ def approve_report(report: Report, user) -> Report:
         reviewed_at=timezone.now(),
         review_comment="",
     )
+    announce.report_approved(report, user)
+    return report
 
 
+@transaction.atomic
 def return_report(report: Report, user, *, reason: str) -> Report:
     """The office returns a submitted report to the department with a reason, for correction."""
     require_reviewer(user, report)
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the department a reason for returning the report."), code="reason")
-    return _move(
+    report = _move(
         report,
         (Report.Status.SUBMITTED,),
         _("Only a submitted report can be returned; this one is “%(status)s”."),
@@ -92,6 +100,8 @@ def return_report(report: Report, user, *, reason: str) -> Report:
         reviewed_at=timezone.now(),
         review_comment=reason,
     )
+    announce.report_returned(report, user, reason)
+    return report
 
 
 # Late departments ---------------------------------------------------------------------------------
