@@ -4,6 +4,7 @@ from django.urls import path
 
 from tasks.dashboard import views as dashboard
 from tasks.imports import views as imports
+from tasks.inbox import views as inbox
 from tasks.ledger.views import (
     actions,
     documents,
@@ -15,7 +16,6 @@ from tasks.ledger.views import (
     task_detail,
     task_list,
 )
-from tasks.reminders import views as reminders
 from tasks.reports.views import fill as report_fill
 from tasks.reports.views import lists as report_lists
 from tasks.reports.views import report
@@ -51,7 +51,13 @@ urlpatterns = [
     path("reports/<int:pk>/submit/", report.report_submit, name="report_submit"),
     path("reports/<int:pk>/approve/", report.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", report.report_return, name="report_return"),
-    path("notifications/", reminders.notifications, name="notifications"),
-    path("notifications/unread/", reminders.notifications_unread, name="notifications_unread"),
-    path("notifications/read/", reminders.notifications_read, name="notifications_read"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/badge/", inbox.inbox_badge, name="inbox_badge"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/unread/", inbox.notifications_unread, name="notifications_unread"),
+    path("notifications/read/", inbox.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", inbox.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", inbox.notification_read, name="notification_read"),
+    path("deliveries/failed/", inbox.deliveries_failed, name="deliveries_failed"),
+    path("deliveries/<int:pk>/", inbox.delivery_action, name="delivery_action"),
 ]

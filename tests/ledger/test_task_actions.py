@@ -457,7 +457,7 @@ def test_manual_reminder_and_the_same_day_repeat(
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == sorted([liaison.email, other_liaison.email])
     assert "请于本周五前报送进展。" in mail.outbox[0].body
-    assert "Reminder sent to 2 people." in client.get(detail(insurance_task)).content.decode()
+    assert "Notified 2 people (in-app). Email: 2 queued to send." in client.get(detail(insurance_task)).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"message": "再次催办"})
@@ -467,6 +467,44 @@ def test_manual_reminder_and_the_same_day_repeat(
     assert str(liaison) in page
     assert str(other_liaison) in page
     assert len(mail.outbox) == 2
+
+    # An urgent second reminder the same day needs its reason, and then goes out once more.
+    response = client.post(url, {"message": "今天下班前报送", "urgent": "on", "reason": ""})
+    assert response.status_code == 400
+    assert "Give the reason for an urgent reminder." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"message": "今天下班前报送", "urgent": "on", "reason": "领导督办"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 4
+    assert "领导督办" in mail.outbox[-1].body
+    assert Reminder.objects.filter(task=insurance_task, kind=Reminder.Kind.URGENT).count() == 2
+
+
+def test_reminder_to_someone_without_email_says_so(
+    client, office, liaison, other_liaison, insurance_task, django_capture_on_commit_callbacks
+):
+    other_liaison.email = ""
+    other_liaison.save()
+    login(client, office)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("task_remind", args=[insurance_task.pk]), {"message": "请于本周五前报送进展。"})
+    page = client.get(detail(insurance_task)).content.decode()
+    assert (
+        "Notified 2 people (in-app). Email: 1 queued to send. "
+        f"Email: 1 person has no address, not sent ({other_liaison})."
+    ) in page
+    assert [m.to for m in mail.outbox] == [[liaison.email]]
+    reminders = {r.recipient_id: r for r in Reminder.objects.filter(task=insurance_task)}
+    assert reminders[liaison.pk].status == Reminder.Status.SENT
+    assert reminders[other_liaison.pk].status == Reminder.Status.FAILED
+    assert reminders[other_liaison.pk].error == "The recipient has no email address."
+    # Both have it in-app.
+    from tasks.models import Notification
+
+    assert set(Notification.objects.filter(kind="reminder").values_list("recipient_id", flat=True)) == {
+        liaison.pk,
+        other_liaison.pk,
+    }
 
 
 def test_reminder_needs_a_message(client, office, stage):

@@ -121,8 +121,10 @@ class TestSending:
         for n in range(10):
             UserFactory(liaison=True, department=insurance_bureau, username=f"many{n}")
 
-        # Scope, liaisons, reminded today and one insert, plus the transaction's and the insert's savepoints.
-        with django_assert_num_queries(8):
+        # Scope, liaisons, reminded today and one insert, plus the transaction's and the insert's
+        # savepoints; then the in-app event: the task's departments, the document (its region), the
+        # event, its notifications and the robots to post it.
+        with django_assert_num_queries(12):
             reminders = send_manual_reminder(insurance_task, office, message=MESSAGE)
 
         assert len(reminders) == 10

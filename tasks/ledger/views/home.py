@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tasks.inbox.services import items as inbox
 from tasks.models import PolicyDocument, Task, TaskStatus
 from tasks.models.ledger import overdue_q
 
@@ -29,4 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(task_count=Count("tasks", distinct=True))
         .order_by("-issued_on", "-created_at")[:50]
     )
-    return render(request, "tasks/ledger/home.html", {"totals": totals, "documents": documents})
+    # The top of the user's 待办: a few rows per section, a constant number of queries.
+    waiting = inbox.sections(request.user, rows=3)
+    return render(
+        request, "tasks/ledger/home.html", {"totals": totals, "documents": documents, "sections": waiting}
+    )

@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from tasks.models import Channel, Delivery, Event, Notification, Robot
 from tasks.queueing import DELIVER_NOTICE, queue_after_commit
 
-__all__ = ["Published", "department_liaisons", "publish", "region_office"]
+__all__ = ["InApp", "Published", "department_liaisons", "publish", "publish_in_app", "region_office"]
 
 
 @dataclass
@@ -136,3 +136,43 @@ def publish(
     for delivery in deliveries:
         queue_after_commit(DELIVER_NOTICE, delivery.pk)
     return Published(event=event, notified=notified, deliveries=deliveries, without_email=without_email)
+
+
+@dataclass(frozen=True)
+class InApp:
+    """One in-app notice of a batch (`publish_in_app`): the daily digests and the late-report reminders."""
+
+    kind: str
+    recipient: User
+    title: str
+    body: str = ""
+    url: str = ""
+    reminder_id: int | None = None
+    region_id: int | None = None
+
+
+def publish_in_app(rows: list[InApp]) -> int:
+    """Record a batch of one-person events in three queries, whatever their number: the scans' digests,
+    each already emailed through its Reminder. How many were recorded."""
+    if not rows:
+        return 0
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                kind=row.kind,
+                title=row.title[:200],
+                body=row.body,
+                url=row.url,
+                reminder_id=row.reminder_id,
+                region_id=row.region_id,
+            )
+            for row in rows
+        ]
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(event=event, recipient=row.recipient, kind=row.kind)
+            for event, row in zip(events, rows, strict=True)
+        ]
+    )
+    return len(rows)

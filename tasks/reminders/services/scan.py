@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reform.workdays import is_workday
-from tasks.models import Assignment, Deadline, Reminder
+from tasks.models import Assignment, Deadline, EventKind, Reminder
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.models.scope import TaskScope
+from tasks.notices.services.events import InApp, publish_in_app
 from tasks.queueing import DELIVER_REMINDER, queue_after_commit, run_after_commit
 from tasks.reminders.services import sending as reminders
 
@@ -148,6 +152,31 @@ def _add_tasks(pairs: list[tuple[int, int]]) -> None:
         )
 
 
+def _in_app(claimed: list[Reminder], digest_of: dict) -> None:
+    """Each digest in-app too (the bell and 消息), in the scan's transaction: three queries for all."""
+    rows = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for reminder in claimed:
+            digest = digest_of[(reminder.recipient_id, reminder.kind)]
+            if reminder.kind == Reminder.Kind.ESCALATION:
+                title = _("Escalation: %(count)s tasks overdue for more than %(days)s days") % {
+                    "count": len(digest.overdue),
+                    "days": settings.REMINDER_ESCALATE_AFTER_DAYS,
+                }
+                url = reverse("task_list") + "?overdue=true"
+                kind = EventKind.ESCALATION
+            else:
+                title = _("Reform tasks: %(overdue)s overdue, %(due_soon)s due within %(days)s days") % {
+                    "overdue": len(digest.overdue),
+                    "due_soon": len(digest.due_soon),
+                    "days": settings.REMINDER_DUE_SOON_DAYS,
+                }
+                url = reverse("my_tasks")
+                kind = EventKind.REMINDER
+            rows.append(InApp(kind, reminder.recipient, title, url=url, reminder_id=reminder.pk))
+    publish_in_app(rows)
+
+
 @transaction.atomic
 def scan_reminders(today: datetime.date, *, dry_run: bool = False, in_process: bool = False) -> ScanResult:
     """Claim today's digests and email them after commit; with `dry_run` only say who would get what.
@@ -196,6 +225,7 @@ def scan_reminders(today: datetime.date, *, dry_run: bool = False, in_process: b
         ]
     )
 
+    _in_app(claimed, digest_of)
     for reminder in claimed:
         if in_process:
             run_after_commit(DELIVER_REMINDER, reminder.pk)

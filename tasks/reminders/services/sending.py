@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,12 +33,9 @@ __all__ = [
     "claim_one",
     "describe",
     "deliver",
-    "mark_reminders_read",
-    "reminders_of",
     "requeue_unsent",
     "send_manual_reminder",
     "task_url",
-    "unread_reminder_count",
 ]
 
 MESSAGE_MAX_CHARS = 2000
@@ -344,18 +341,3 @@ def requeue_unsent(*, older_than: datetime.timedelta = UNSENT_AFTER) -> int:
         created_at__gte=now - datetime.timedelta(days=2),
     ).values_list("pk", flat=True)
     return sum(queue(DELIVER_REMINDER, pk) for pk in stale)
-
-
-def reminders_of(user) -> QuerySet[Reminder]:
-    """The reminders a user received, newest first: the in-app notifications, the same rows as the emails."""
-    return Reminder.objects.filter(recipient_id=user.pk).order_by("-created_at", "-pk")
-
-
-def unread_reminder_count(user) -> int:
-    """The bell's number; the (recipient, read_at) index serves it."""
-    return Reminder.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
-
-
-def mark_reminders_read(user) -> int:
-    """Mark every unread reminder of the user read; how many were."""
-    return Reminder.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())

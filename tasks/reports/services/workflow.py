@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,9 @@ from accounts.models import Role, User
 from reform.workdays import is_workday
 from regions.models import Department, Region
 from tasks.access import NotPermitted, may_submit_report
-from tasks.models import Reminder, Report
+from tasks.models import EventKind, Reminder, Report
 from tasks.notices.services import announce
+from tasks.notices.services.events import InApp, publish_in_app
 from tasks.queueing import DELIVER_REMINDER, queue_after_commit
 from tasks.reminders.services import sending as reminders
 from tasks.reports.services.department import departments_with_tasks, reports_visible_to, require_reviewer
@@ -173,6 +175,23 @@ def remind_late_reports(today: datetime.date) -> dict:
         except IntegrityError:
             # Someone claimed one of them since our read: claim them one by one.
             claimed = [reminder for reminder in candidates if reminders.claim_one(reminder)]
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Your department's progress report is overdue")
+        # In-app as well, in the same transaction as the claims.
+        publish_in_app(
+            [
+                InApp(
+                    EventKind.REMINDER,
+                    r.recipient,
+                    title,
+                    r.message,
+                    reverse("report_list"),
+                    reminder_id=r.pk,
+                    region_id=r.recipient.department.region_id,
+                )
+                for r in claimed
+            ]
+        )
         for reminder in claimed:
             queue_after_commit(DELIVER_REMINDER, reminder.pk)
     return {"today": today.isoformat(), "workday": True, "period": period, "claimed": len(claimed)}

@@ -1,0 +1,1 @@
+"""批示 and their replies."""
