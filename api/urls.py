@@ -14,6 +14,7 @@ from accounts.api import MeView, TokenView
 from regions.api import DepartmentViewSet, RegionViewSet
 from tasks.dashboard.api import DashboardView
 from tasks.imports.api import DocumentImportViewSet
+from tasks.inbox.api import InboxView, NotificationViewSet
 from tasks.ledger.api.completion import TaskCompletionRequestView, TaskReturnView, TaskVerifyView
 from tasks.ledger.api.documents import DocumentViewSet
 from tasks.ledger.api.evidence import EvidenceDownloadView
@@ -59,6 +60,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("targets", TargetViewSet, basename="target")
 router.register("reports", ReportViewSet, basename="report")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 
 # Exempt from CSRF: a POST to an unknown path is answered with this JSON 404, not the middleware's HTML
@@ -72,6 +74,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("inbox/", InboxView.as_view(), name="inbox"),
     path("tasks/<int:pk>/progress/", TaskProgressView.as_view(), name="task-progress"),
     path("tasks/<int:pk>/reminders/", TaskRemindersView.as_view(), name="task-reminders"),
     path(

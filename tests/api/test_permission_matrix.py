@@ -325,6 +325,20 @@ CASES = [
     ),
     Case("token revoke", "delete", lambda w, s: f"{API}/auth/token/", expected=everyone(204), scoped=False),
     Case("me", "get", lambda w, s: f"{API}/me/", expected=everyone(200), scoped=False),
+    # 待办 and 消息 are each person's own: everyone signed in gets theirs (tests/inbox/test_api.py
+    # checks that nobody reads another's).
+    Case("inbox", "get", lambda w, s: f"{API}/inbox/", expected=everyone(200), scoped=False),
+    Case(
+        "notification list", "get", lambda w, s: f"{API}/notifications/", expected=everyone(200), scoped=False
+    ),
+    Case(
+        "notifications read-all",
+        "post",
+        lambda w, s: f"{API}/notifications/read-all/",
+        expected=everyone(200),
+        scoped=False,
+        writes=False,
+    ),
     Case("region list", "get", lambda w, s: f"{API}/regions/", expected=everyone(200), scoped=False),
     Case("region", "get", lambda w, s: f"{API}/regions/{w.regions[s].pk}/", expected=everyone(200)),
     Case("department list", "get", lambda w, s: f"{API}/departments/", expected=everyone(200), scoped=False),
