@@ -60,15 +60,6 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
-    # The 催办 this event announces (manual reminders keep their once-a-day claim in Reminder).
-    reminder = models.ForeignKey(
-        "tasks.Reminder",
-        verbose_name=_("reminder"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -61,6 +61,15 @@ class Reminder(models.Model):
         related_name="+",
     )
     error = models.TextField(_("error"), blank=True)
+    # The in-app event that announced it (tasks/notices): its notifications carry the read receipts.
+    event = models.ForeignKey(
+        "tasks.Event",
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -123,8 +123,8 @@ class TestSending:
 
         # Scope, liaisons, reminded today and one insert, plus the transaction's and the insert's
         # savepoints; then the in-app event: the task's departments, the document (its region), the
-        # event, its notifications and the robots to post it.
-        with django_assert_num_queries(12):
+        # event, its notifications, the robots to post it, and the reminders' link to the event.
+        with django_assert_num_queries(13):
             reminders = send_manual_reminder(insurance_task, office, message=MESSAGE)
 
         assert len(reminders) == 10

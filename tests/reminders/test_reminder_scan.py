@@ -327,8 +327,9 @@ class TestQueries:
 
         # The scan's savepoint; liaisons, their overdue and their due-soon tasks, offices and leaders,
         # their late tasks, today's claims; the claims' savepoint, insert and release; the digests'
-        # tasks in one insert; release.
-        assert small == larger == 12
+        # tasks in one insert; in-app, the events, their notifications and the reminders' link to
+        # them; release.
+        assert small == larger == 15
 
 
 class TestJobAndCommand:

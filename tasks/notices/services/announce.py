@@ -163,6 +163,5 @@ def task_reminded(task: Task, actor: User, reminders: list[Reminder], message: s
         region_id=task.document.region_id,
         department_ids=departments if reminders else [],
         task=task,
-        reminder=reminders[0] if reminders else None,
         email=False,
     )

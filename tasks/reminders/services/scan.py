@@ -173,7 +173,7 @@ def _in_app(claimed: list[Reminder], digest_of: dict) -> None:
                 }
                 url = reverse("my_tasks")
                 kind = EventKind.REMINDER
-            rows.append(InApp(kind, reminder.recipient, title, url=url, reminder_id=reminder.pk))
+            rows.append(InApp(kind, reminder.recipient, title, url=url, reminder=reminder))
     publish_in_app(rows)
 
 

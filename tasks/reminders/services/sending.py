@@ -138,6 +138,7 @@ def send_manual_reminder(
     if claimed:
         # In-app for everyone reminded, and the departments' robots; the email is the Reminder's own.
         published = announce.task_reminded(task, sender, claimed, message)
+        Reminder.objects.filter(pk__in=[r.pk for r in claimed]).update(event=published.event)
     for reminder in claimed:
         if not reminder.recipient.email:
             # Nothing to send: recorded as such, not queued as if it would go out.

@@ -186,7 +186,7 @@ def remind_late_reports(today: datetime.date) -> dict:
                     title,
                     r.message,
                     reverse("report_list"),
-                    reminder_id=r.pk,
+                    reminder=r,
                     region_id=r.recipient.department.region_id,
                 )
                 for r in claimed
