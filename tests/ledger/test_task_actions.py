@@ -22,6 +22,7 @@ from tasks.models import (
     Deadline,
     Evidence,
     ExtensionRequest,
+    Notification,
     ProgressUpdate,
     Reminder,
     Task,
@@ -457,7 +458,10 @@ def test_manual_reminder_and_the_same_day_repeat(
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == sorted([liaison.email, other_liaison.email])
     assert "请于本周五前报送进展。" in mail.outbox[0].body
-    assert "Notified 2 people (in-app). Email: 2 queued to send." in client.get(detail(insurance_task)).content.decode()
+    assert (
+        "Notified 2 people (in-app). Email: 2 queued to send."
+        in client.get(detail(insurance_task)).content.decode()
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"message": "再次催办"})
@@ -498,8 +502,17 @@ def test_reminder_to_someone_without_email_says_so(
     assert reminders[liaison.pk].status == Reminder.Status.SENT
     assert reminders[other_liaison.pk].status == Reminder.Status.FAILED
     assert reminders[other_liaison.pk].error == "The recipient has no email address."
-    # Both have it in-app.
-    from tasks.models import Notification
+    # The 催办记录 on the task page says the same, per person and channel, and when each read it.
+    record = page[page.index('id="reminder-record"') :]
+    assert "No address, not sent" in record
+    assert record.count(">unread<") == 2
+    client.force_login(liaison)
+    notice = Notification.objects.get(recipient=liaison, kind="reminder")
+    client.get(reverse("notification_open", args=[notice.pk]))
+    login(client, office)
+    record = client.get(detail(insurance_task)).content.decode()
+    record = record[record.index('id="reminder-record"') :]
+    assert record.count(">unread<") == 1
 
     assert set(Notification.objects.filter(kind="reminder").values_list("recipient_id", flat=True)) == {
         liaison.pk,

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from tasks.ledger.filtersets import TaskFilterSet
 from tasks.models import Assignment, Task, TaskChange, TaskStatus
+from tasks.reminders.services.sending import send_manual_reminder
 from tasks.workbooks.task_list import HEADER_ROW
 from tests.factories import (
     AssignmentFactory,
@@ -669,8 +670,9 @@ EXPORT_QUERIES = 2 + 4
 # 我的任务: the tasks and their leading assignments.
 MINE_QUERIES = 3 + 2
 # The task, its eight prefetches (assignments, deadlines, targets, updates, readings, evidence,
-# extension requests, changes) and the outline around it.
-DETAIL_QUERIES = 3 + 1 + 8 + 1
+# extension requests, changes), the outline around it, and for office staff the 催办记录 (events, their
+# notifications, reminders and deliveries).
+DETAIL_QUERIES = 3 + 1 + 8 + 1 + 4
 
 
 class TestQueryCounts:
@@ -729,10 +731,16 @@ class TestQueryCounts:
             TargetReadingFactory(update=update, target=target)
             EvidenceFactory.create_batch(3 if updates > 1 else 1, update=update)
         TaskChangeFactory.create_batch(updates, task=insurance_task)
+        send_manual_reminder(insurance_task, office, message="请报送进展。")
+        if updates > 1:
+            send_manual_reminder(
+                insurance_task, office, message="今天下班前报送。", urgent=True, reason="领导督办"
+            )
         login(client, office)
 
         with django_assert_max_num_queries(DETAIL_QUERIES):
             response = client.get(detail_url(insurance_task))
+        assert response.content.decode().count("record-item") == (2 if updates > 1 else 1)
         assert response.content.decode().count("bi-paperclip") == (30 if updates > 1 else 1)
 
 

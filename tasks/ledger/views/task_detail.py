@@ -36,6 +36,7 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.models.ledger import ROLE_RANK
+from tasks.reminders.services.record import reminder_record
 
 # Siblings shown on either side of a task on its page; the document page has the whole outline.
 SIBLING_WINDOW = 5
@@ -177,6 +178,8 @@ def render_task_page(
     history = [(change, describe_change(change, targets_by_id)) for change in task.changes.all()]
     flags = action_flags(request.user, task)
     pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
+    # 催办记录 is the office's: who was reminded, through what, delivered, read.
+    record = reminder_record(task) if flags["can_edit"] else []
     return render(
         request,
         "tasks/ledger/task_detail.html",
@@ -190,6 +193,7 @@ def render_task_page(
             "updates": list(task.progress_updates.all()),
             "extensions": extensions,
             "history": history,
+            "reminder_record": record,
             "outline": _outline_context(request, task),
             "actions": flags,
             "pending_extensions": pending,
