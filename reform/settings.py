@@ -215,6 +215,11 @@ REMINDER_SCAN_HOUR = env_int("REMINDER_SCAN_HOUR", 9)
 REMINDER_SCAN_MINUTE = env_int("REMINDER_SCAN_MINUTE", 0)
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
+# The escalation ladder (tasks/reminders/services/escalation.py): "working days after the task's first
+# overdue notice:who", one step at a time — the lead department's liaisons (liaison), its head
+# (head: the department's head contact, by email), the office staff and leaders of the document's region
+# (office).
+ESCALATION_LADDER = env_list("ESCALATION_LADDER", ["3:liaison", "5:head", "10:office"])
 # A digest lists this many tasks and links to the list for the rest, so that an email stays readable.
 REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 50)
 # After a write, a job recomputes the dashboards opened recently (tasks/dashboard/services/cache.py),

@@ -49,7 +49,7 @@ class DepartmentAliasInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "kind", "is_active"]
+    list_display = ["name", "region", "kind", "head_name", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["region"]
     search_fields = ["name", "aliases__alias", "region__name"]

@@ -10,6 +10,7 @@ from tasks import queueing
 from tasks.dashboard.services import cache as dashboard_cache
 from tasks.models import Task
 from tasks.notices.services import delivery as notice_delivery
+from tasks.reminders.services import escalation
 from tasks.reminders.services import scan as reminder_scan
 from tasks.reminders.services import sending as reminders
 from tasks.reports.services import department as department_reports
@@ -77,6 +78,8 @@ def scan_reminders(today: str | None = None) -> dict:
     """The daily reminder scan for `today` (YYYY-MM-DD, default the local date); nothing on a day off."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     summary = reminder_scan.scan_reminders(day).summary()
+    # After the digests: the day's first overdue notices are what the ladder counts from.
+    summary["escalation"] = escalation.escalate_overdue(day)
     # Reminders whose job never reached the broker (Redis down when they were claimed) go out now.
     reminders.requeue_unsent()
     return summary

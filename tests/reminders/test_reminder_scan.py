@@ -345,6 +345,7 @@ class TestJobAndCommand:
             "digests": 6,
             "already_sent": 0,
             "claimed": 6,
+            "escalation": {"today": "2025-06-16", "workday": True, "escalated": 0},
         }
         assert scan_job.acks_late
         assert len(mail.outbox) == 6
