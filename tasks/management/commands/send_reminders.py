@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from tasks.reminders.services.escalation import escalate_overdue
 from tasks.reminders.services.scan import scan_reminders
 
 
@@ -43,3 +44,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{today}: {len(result.digests)} digest(s), {verb} {fresh}, {len(result.already_sent)} already sent today"
         )
+        if not dry_run:
+            escalated = escalate_overdue(today)["escalated"]
+            self.stdout.write(f"{today}: {escalated} task(s) escalated one step")
