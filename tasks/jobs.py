@@ -79,6 +79,10 @@ def scan_reminders(today: str | None = None) -> dict:
     summary = reminder_scan.scan_reminders(day).summary()
     # Reminders whose job never reached the broker (Redis down when they were claimed) go out now.
     reminders.requeue_unsent()
+    # Deliveries a killed worker left sending are failed for office staff to see (never resent on
+    # their own: they may have gone out); those whose job was lost are queued again.
+    summary["deliveries_interrupted"] = notice_delivery.sweep_interrupted()
+    summary["deliveries_requeued"] = notice_delivery.requeue_stalled()
     return summary
 
 
