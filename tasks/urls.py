@@ -15,6 +15,7 @@ from tasks.ledger.views import (
     task_detail,
     task_list,
 )
+from tasks.notices import views as notices
 from tasks.reminders import views as reminders
 from tasks.reports.views import fill as report_fill
 from tasks.reports.views import lists as report_lists
@@ -54,4 +55,9 @@ urlpatterns = [
     path("notifications/", reminders.notifications, name="notifications"),
     path("notifications/unread/", reminders.notifications_unread, name="notifications_unread"),
     path("notifications/read/", reminders.notifications_read, name="notifications_read"),
+    path("notices/robots/", notices.robot_list, name="robot_list"),
+    path("notices/robots/add/", notices.robot_add, name="robot_add"),
+    path("notices/robots/<int:pk>/", notices.robot_edit, name="robot_edit"),
+    path("notices/robots/<int:pk>/delete/", notices.robot_delete, name="robot_delete"),
+    path("notices/robots/<int:pk>/test/", notices.robot_test, name="robot_test"),
 ]

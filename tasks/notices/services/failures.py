@@ -68,6 +68,8 @@ def resend(delivery: Delivery, user: User) -> Delivery:
 def acknowledge(delivery: Delivery, user: User) -> Delivery:
     """Dealt with by other means (a phone call, a corrected address): off the list, not resent."""
     delivery = get_attention_delivery(user, delivery.pk)
-    Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+    Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now()
+    )
     delivery.refresh_from_db()
     return delivery
