@@ -81,8 +81,8 @@ def scan_reminders(today: str | None = None) -> dict:
     reminders.requeue_unsent()
     # Deliveries a killed worker left sending are failed for office staff to see (never resent on
     # their own: they may have gone out); those whose job was lost are queued again.
-    summary["deliveries_interrupted"] = notice_delivery.sweep_interrupted()
-    summary["deliveries_requeued"] = notice_delivery.requeue_stalled()
+    notice_delivery.sweep_interrupted()
+    notice_delivery.requeue_stalled()
     return summary
 
 

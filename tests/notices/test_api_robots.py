@@ -4,6 +4,7 @@ answered back; and the pages' add, edit and test post."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tasks.models import Channel, Robot
@@ -19,13 +20,12 @@ WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-1"
 def token_client(user):
     """The API in English, so that the messages read as written here."""
     client = any_client(user)
-    token = client._credentials["HTTP_AUTHORIZATION"]
-    client.credentials(HTTP_AUTHORIZATION=token, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
 @pytest.fixture(autouse=True)
-def _english_pages(client, settings):
+def _english_pages(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
