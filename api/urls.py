@@ -22,6 +22,7 @@ from tasks.ledger.api.extensions import ExtensionDecisionView, TaskExtensionsVie
 from tasks.ledger.api.parts import AssignmentViewSet, DeadlineViewSet, TargetViewSet
 from tasks.ledger.api.progress import TaskProgressView
 from tasks.ledger.api.tasks import TaskViewSet
+from tasks.notices.api import RobotViewSet
 from tasks.reminders.api import TaskRemindersView
 from tasks.reports.api import ReportViewSet
 
@@ -61,6 +62,7 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("targets", TargetViewSet, basename="target")
 router.register("reports", ReportViewSet, basename="report")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("robots", RobotViewSet, basename="robot")
 
 
 # Exempt from CSRF: a POST to an unknown path is answered with this JSON 404, not the middleware's HTML

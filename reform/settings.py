@@ -312,6 +312,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "医改任务台账 <norep
 # Links in emails point here: jobs run outside any request, so they cannot ask for the host.
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
+# Group robots (tasks/notices): each post waits this long for the platform before it counts as a
+# transient failure (retried with backoff).
+NOTICE_HTTP_TIMEOUT_SECONDS = env_int("NOTICE_HTTP_TIMEOUT_SECONDS", 10)
+# A robot's webhook must be on its platform's host (tasks/notices/robots.py PLATFORM_HOSTS) or one of
+# these, e.g. a forwarding proxy inside the network.
+NOTICE_ROBOT_ALLOWED_HOSTS = env_list("NOTICE_ROBOT_ALLOWED_HOSTS", [])
+# Webhooks are https; plain http only to a loopback address, and only in development (and the tests).
+NOTICE_ROBOT_ALLOW_PLAIN_HTTP = DEBUG
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

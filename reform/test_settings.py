@@ -35,3 +35,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     )
     atexit.register(shutil.rmtree, _test_db_dir, ignore_errors=True)
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(_test_db_dir, "test.sqlite3")}  # noqa: F405
+
+# The robots' tests post to an HTTP server the test starts on 127.0.0.1 (tests/notices/servers.py).
+NOTICE_ROBOT_ALLOWED_HOSTS = ["127.0.0.1"]
+NOTICE_ROBOT_ALLOW_PLAIN_HTTP = True

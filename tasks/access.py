@@ -41,6 +41,8 @@ __all__ = [
     "leads",
     "may_build_ledger",
     "may_fill_report",
+    "may_handle_failed_deliveries",
+    "may_manage_robots",
     "may_request_department_report",
     "may_review_reports",
     "may_see_dashboard",
@@ -51,6 +53,7 @@ __all__ = [
     "reporting_roles",
     "require_editor",
     "require_ledger_builder",
+    "require_robot_manager",
     "require_reporter",
     "require_visible",
     "scope_of",
@@ -236,6 +239,27 @@ def may_see_late_reports(user) -> bool:
     return _official_in_region(user)
 
 
+# Notices: group robots and failed deliveries ----------------------------------------------------
+
+
+def may_manage_robots(user) -> bool:
+    """Office staff configure the group robots of their own region (the office's group and its
+    departments'); superusers any region's. Leaders and liaisons do not (their scope is a subject of
+    the messages, not their configuration)."""
+    return _office_in_region(user)
+
+
+def require_robot_manager(user) -> None:
+    """Refused by role before any robot is looked up (403 in scope or not); out of scope is then 404."""
+    if not may_manage_robots(user):
+        raise NotPermitted(_("Only reform office staff may configure group robots."))
+
+
+def may_handle_failed_deliveries(user) -> bool:
+    """Failed emails and robot posts are the office's to see, resend or acknowledge (of its scope)."""
+    return _office_in_region(user)
+
+
 # Navigation -------------------------------------------------------------------------------------
 
 
@@ -247,6 +271,7 @@ class Navigation:
     dashboard: bool = False
     reports: bool = False
     import_documents: bool = False
+    robots: bool = False
 
 
 def navigation(user) -> Navigation:
@@ -257,4 +282,5 @@ def navigation(user) -> Navigation:
         dashboard=may_see_dashboard(user),
         reports=may_see_reports(user),
         import_documents=can_import(user),
+        robots=may_manage_robots(user),
     )

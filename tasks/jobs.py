@@ -82,6 +82,10 @@ def scan_reminders(today: str | None = None) -> dict:
     summary["escalation"] = escalation.escalate_overdue(day)
     # Reminders whose job never reached the broker (Redis down when they were claimed) go out now.
     reminders.requeue_unsent()
+    # Deliveries a killed worker left sending are failed for office staff to see (never resent on
+    # their own: they may have gone out); those whose job was lost are queued again.
+    notice_delivery.sweep_interrupted()
+    notice_delivery.requeue_stalled()
     return summary
 
 

@@ -16,6 +16,7 @@ from tasks.ledger.views import (
     task_detail,
     task_list,
 )
+from tasks.notices import views as notices
 from tasks.reports.views import fill as report_fill
 from tasks.reports.views import lists as report_lists
 from tasks.reports.views import report
@@ -60,4 +61,9 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", inbox.notification_read, name="notification_read"),
     path("deliveries/failed/", inbox.deliveries_failed, name="deliveries_failed"),
     path("deliveries/<int:pk>/", inbox.delivery_action, name="delivery_action"),
+    path("notices/robots/", notices.robot_list, name="robot_list"),
+    path("notices/robots/add/", notices.robot_add, name="robot_add"),
+    path("notices/robots/<int:pk>/", notices.robot_edit, name="robot_edit"),
+    path("notices/robots/<int:pk>/delete/", notices.robot_delete, name="robot_delete"),
+    path("notices/robots/<int:pk>/test/", notices.robot_test, name="robot_test"),
 ]

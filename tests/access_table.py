@@ -96,6 +96,11 @@ _GRID = {
     "build_ledger":             (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ROLE,  LOGIN),
     "download_ledger":          (ALLOW, ALLOW,   ALLOW,  SCOPE,  SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
     "see_late_reports":         (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ALLOW, LOGIN),
+    # Group robots: office staff configure their own region's (the object is 郑州市's office robot; the
+    # province office configures 河南省's, not the city's), superusers any; other roles are refused
+    # before any robot is looked up (ROLE_FIRST). The list is of the user's own region.
+    "see_robots":               (ALLOW, ALLOW,   ROLE,   ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ALLOW, LOGIN),
+    "manage_robots":            (ALLOW, SCOPE,   ROLE,   ROLE,   ROLE,  ROLE,  SCOPE,   ROLE,  ALLOW, LOGIN),
 }
 # fmt: on
 
@@ -105,24 +110,24 @@ TABLE: dict[str, dict[str, Outcome]] = {
 
 # Of the user's own region, not of an object: nothing is out of scope, and the outsider (of 长沙市) is
 # allowed what the office of 郑州市 is.
-UNSCOPED = frozenset({"see_dashboard", "build_ledger", "see_late_reports"})
+UNSCOPED = frozenset({"see_dashboard", "build_ledger", "see_late_reports", "see_robots"})
 
 # Refused by role before any object is looked up: a role that may not import gets 403 for any import,
 # in scope or not. Everywhere else the object is looked up first, so out of scope is not found even
 # for a role that could not have acted on it.
-ROLE_FIRST = frozenset({"import_documents"})
+ROLE_FIRST = frozenset({"import_documents", "manage_robots"})
 
 # What the navigation bar offers each persona (tasks.access.navigation).
 NAVIGATION: dict[str, frozenset[str]] = {
-    "office": frozenset({"dashboard", "reports", "import_documents"}),
-    "province_office": frozenset({"dashboard", "reports", "import_documents"}),
+    "office": frozenset({"dashboard", "reports", "import_documents", "robots"}),
+    "province_office": frozenset({"dashboard", "reports", "import_documents", "robots"}),
     "leader": frozenset({"dashboard", "reports"}),
     "liaison": frozenset({"my_tasks", "reports"}),
     "cooperating_liaison": frozenset({"my_tasks", "reports"}),
     "other_liaison": frozenset({"my_tasks", "reports"}),
-    "outsider": frozenset({"dashboard", "reports", "import_documents"}),
+    "outsider": frozenset({"dashboard", "reports", "import_documents", "robots"}),
     "nobody": frozenset(),
-    "superuser": frozenset({"dashboard", "reports", "import_documents"}),
+    "superuser": frozenset({"dashboard", "reports", "import_documents", "robots"}),
     "anonymous": frozenset(),
 }
 

@@ -24,6 +24,7 @@ from tasks.access import (
     is_active,
     may_build_ledger,
     may_fill_report,
+    may_manage_robots,
     may_request_department_report,
     may_review_reports,
     may_see_dashboard,
@@ -36,7 +37,8 @@ from tasks.access import (
     scope_of,
 )
 from tasks.imports.services.review import importable_regions
-from tasks.models import Report, Task
+from tasks.models import Report, Robot, Task
+from tasks.notices.services.robots import robots_visible_to
 from tasks.reports.services.department import departments_in_scope, reports_visible_to
 from tests.access_table import (
     ALLOW,
@@ -53,6 +55,7 @@ from tests.access_table import (
     outside_scope,
 )
 from tests.factories import ReportFactory
+from tests.notices.factories import RobotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,7 @@ class World:
     report: Report
     ledger: Report
     zhengzhou: Region
+    robot: Robot
 
 
 @pytest.fixture
@@ -74,6 +78,7 @@ def world(insurance_task, insurance_bureau, zhengzhou) -> World:
         report=ReportFactory(department=insurance_bureau, period="2026-10"),
         ledger=ReportFactory(kind=Report.Kind.LEDGER, department=None, region=zhengzhou, period="2026-10"),
         zhengzhou=zhengzhou,
+        robot=RobotFactory(region=zhengzhou),
     )
 
 
@@ -96,6 +101,12 @@ def sees(user, region: Region, departments=()) -> bool:
 
 def sees_task(user, task: Task) -> bool:
     return sees(user, task.document.region, [a.department for a in task.assignments.all()])
+
+
+def manages(user, robot: Robot) -> bool:
+    """A robot is its office's: of the user's own region (not the regions below), or a superuser's."""
+    scope = scope_of(user)
+    return scope.everything or (scope.region_id is not None and scope.region_id == robot.region_id)
 
 
 def sees_report(user, report: Report) -> bool:
@@ -130,6 +141,8 @@ RULES: dict[str, Rule] = {
     "build_ledger": lambda u, w: (True, may_build_ledger(u)),
     "download_ledger": lambda u, w: (sees_report(u, w.ledger), sees_report(u, w.ledger)),
     "see_late_reports": lambda u, w: (True, may_see_late_reports(u)),
+    "see_robots": lambda u, w: (True, may_manage_robots(u)),
+    "manage_robots": lambda u, w: (manages(u, w.robot), may_manage_robots(u)),
 }
 
 # Where the portal answers otherwise than tasks/access.py's function alone, and why.
@@ -181,6 +194,9 @@ def test_scope_is_one_rule_for_every_scoped_queryset(persona, world):
     assert reports_visible_to(user).filter(pk=ledger.pk).exists() == sees_report(user, ledger)
     in_scope = departments_in_scope(user).filter(pk=report.department_id).exists()
     assert in_scope == sees_report(user, report)
+    assert robots_visible_to(user).filter(pk=world.robot.pk).exists() == (
+        may_manage_robots(user) and manages(user, world.robot)
+    )
     may_import_here = importable_regions(user).filter(pk=world.zhengzhou.pk).exists()
     assert may_import_here == (can_import(user) and sees(user, world.zhengzhou))
 
@@ -208,13 +224,16 @@ def test_the_navigation_offers_what_the_table_allows(persona):
     name, user = persona
     nav = navigation(user)
     offered = {
-        entry for entry in ("my_tasks", "dashboard", "reports", "import_documents") if getattr(nav, entry)
+        entry
+        for entry in ("my_tasks", "dashboard", "reports", "import_documents", "robots")
+        if getattr(nav, entry)
     }
     assert offered == NAVIGATION[name]
     # The dashboard as the table's; the import screens to a role that may import (somewhere).
     assert ("dashboard" in offered) == (TABLE["see_dashboard"][name] is ALLOW)
     assert ("import_documents" in offered) == (TABLE["import_documents"][name] in (ALLOW, SCOPE))
     assert ("reports" in offered) == may_see_reports(user)
+    assert ("robots" in offered) == (TABLE["see_robots"][name] is ALLOW)
 
 
 def test_the_outsider_is_the_office_of_another_region():

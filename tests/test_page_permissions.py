@@ -22,16 +22,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from tasks.models import DocumentImport, ProgressUpdate, Reminder, Report, Task, TaskChange
+from tasks.models import DocumentImport, ProgressUpdate, Reminder, Report, Robot, Task, TaskChange
 from tasks.reports.services.department import build_report
 from tests.access_table import FIXTURES, PERSONAS, TABLE, Outcome
 from tests.factories import DocumentImportFactory, ReportFactory
 from tests.imports.test_importing import SMALL
+from tests.notices.factories import RobotFactory
 from tests.reports.cast import BUILD_DAY, PERIOD, open_workbook, workbook_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_media")]
 
 LOGIN = "login"
+ROBOT_PATH = "/robot/send?access_token=abc123"
 
 
 @dataclass
@@ -68,6 +70,14 @@ class Stage:
             )
         return self.made["ledger"]
 
+    def robot(self) -> Robot:
+        """郑州市's office robot; its webhook a closed port of 127.0.0.1, so a test post fails at once."""
+        if "robot" not in self.made:
+            self.made["robot"] = RobotFactory(
+                region=self.zhengzhou, webhook_url=f"http://127.0.0.1:9{ROBOT_PATH}", created_by=self.office
+            )
+        return self.made["robot"]
+
     def own_import(self, user) -> DocumentImport:
         """The user's own import of a 郑州市 document awaiting review (the office's for the anonymous)."""
         return DocumentImportFactory(region=self.zhengzhou, created_by=user or self.office)
@@ -102,6 +112,8 @@ class Page:
     # Out of scope is not found, unless the page says otherwise (commented where it does).
     out_of_scope: int = 404
     prepare: Callable[[Stage], None] = field(default=lambda stage: None)
+    # Whether a success writes (the robot's test post changes nothing).
+    writes: bool = True
 
     def status(self, persona: str) -> int | str:
         return {
@@ -195,6 +207,52 @@ PAGES = [
     ),
     Page("ledger download", "download_ledger", lambda s, u: reverse("report_download", args=[s.ledger().pk])),
     Page("late departments", "see_late_reports", lambda s, u: reverse("late_reports")),
+    Page("robot list", "see_robots", lambda s, u: reverse("robot_list")),
+    Page(
+        "robot add",
+        "manage_robots",
+        lambda s, u: reverse("robot_add"),
+        method="post",
+        data=lambda s, u: {
+            "platform": "wecom",
+            "name": "医改办工作群",
+            "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-1",
+            "region": s.zhengzhou.pk,
+            "is_active": "on",
+        },
+        ok=302,
+        # The region is a choice of the form: 郑州市 is no choice of another office (the page again).
+        out_of_scope=200,
+    ),
+    Page("robot page", "manage_robots", lambda s, u: reverse("robot_edit", args=[s.robot().pk])),
+    Page(
+        "robot edit",
+        "manage_robots",
+        lambda s, u: reverse("robot_edit", args=[s.robot().pk]),
+        method="post",
+        data=lambda s, u: {
+            "platform": "dingtalk",
+            "name": "改名后的工作群",
+            "webhook_url": f"http://127.0.0.1:9{ROBOT_PATH}",
+            "region": s.zhengzhou.pk,
+        },
+        ok=302,
+    ),
+    Page(
+        "robot delete",
+        "manage_robots",
+        lambda s, u: reverse("robot_delete", args=[s.robot().pk]),
+        method="post",
+        ok=302,
+    ),
+    Page(
+        "robot test",
+        "manage_robots",
+        lambda s, u: reverse("robot_test", args=[s.robot().pk]),
+        method="post",
+        ok=302,
+        writes=False,
+    ),
 ]
 
 
@@ -212,6 +270,9 @@ def snapshot() -> dict[str, Any]:
             )
         ),
         "files": sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()),
+        "robots": sorted(
+            Robot.objects.values_list("pk", "platform", "name", "webhook_url", "secret", "is_active")
+        ),
     }
 
 
@@ -240,7 +301,7 @@ def test_page_permissions(request, client, stage, page, persona):
         assert response.url.startswith(reverse("login"))
     else:
         assert response.status_code == expected, getattr(response, "content", b"")[:2000]
-    if expected == page.ok and page.method == "post":
+    if expected == page.ok and page.method == "post" and page.writes:
         assert snapshot() != before, "a success writes"
     else:
         assert snapshot() == before, "a refusal (or a read) changes nothing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from tasks.access import edits_tasks_in_scope
+from tasks.access import may_handle_failed_deliveries
 from tasks.inbox.services import items as inbox
 from tasks.models import Delivery, Notification
 from tasks.notices.services import failures
@@ -98,7 +98,7 @@ def _safe(request: HttpRequest) -> bool:
 @require_GET
 def deliveries_failed(request: HttpRequest) -> HttpResponse:
     """Office staff: notices an outside channel could not deliver, to resend or set aside."""
-    if not edits_tasks_in_scope(request.user):
+    if not may_handle_failed_deliveries(request.user):
         raise PermissionDenied(_("Only reform office staff see failed deliveries."))
     rows = failures.attention_deliveries(request.user).select_related("event", "robot", "recipient")
     page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -108,14 +108,18 @@ def deliveries_failed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_action(request: HttpRequest, pk: int) -> HttpResponse:
-    if not edits_tasks_in_scope(request.user):
+    if not may_handle_failed_deliveries(request.user):
         raise PermissionDenied(_("Only reform office staff see failed deliveries."))
     try:
         delivery = failures.attention_deliveries(request.user).get(pk=pk)
     except Delivery.DoesNotExist:
         raise Http404(_("No such delivery.")) from None
     if request.POST.get("action") == "resend":
-        failures.resend(delivery, request.user)
+        try:
+            failures.resend(delivery, request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("deliveries_failed")
         messages.success(
             request, _("Queued to send again: %(to)s.") % {"to": delivery.label or delivery.address}
         )

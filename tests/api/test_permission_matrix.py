@@ -43,6 +43,7 @@ from tasks.models import (
     ProgressUpdate,
     Reminder,
     Report,
+    Robot,
     Target,
     Task,
     TaskChange,
@@ -53,6 +54,7 @@ from tests.access_table import TABLE, Outcome, outside_scope
 from tests.api_world import later, token_client
 from tests.factories import PASSWORD, ExtensionRequestFactory, ReportFactory
 from tests.imports.test_importing import SMALL
+from tests.notices.factories import RobotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,7 @@ class World:
     regions: dict[str, Any]
     departments: dict[str, Any]
     users: dict[str, Any]
+    robots: dict[str, Robot] = field(default_factory=dict)
     reports: dict[str, Report] = field(default_factory=dict)
     ledgers: dict[str, Report] = field(default_factory=dict)
     # The persona asking (set by the test), for the objects that are a user's own.
@@ -156,6 +159,11 @@ def world(
         },
         regions={IN: zhengzhou, OUT: changsha},
         departments={IN: insurance_bureau, OUT: changsha_bureau},
+        # Office robots of 郑州市 and 长沙市; their webhooks a closed port, so a test post fails at once.
+        robots={
+            scope: RobotFactory(region=region, webhook_url="http://127.0.0.1:9/robot/send?access_token=x")
+            for scope, region in ((IN, zhengzhou), (OUT, changsha))
+        },
         users={
             "office": office,
             "liaison": liaison,
@@ -204,6 +212,11 @@ def snapshot() -> dict[str, Any]:
             )
         ),
         "tokens": sorted(Token.objects.values_list("key", flat=True)),
+        "robots": list(
+            Robot.objects.order_by("pk").values_list(
+                "pk", "platform", "name", "webhook_url", "secret", "region", "is_active"
+            )
+        ),
         "files": sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()),
     }
 
@@ -516,6 +529,52 @@ CASES = [
         rule="review_report",
         body=lambda w, s, u: {"reason": "进展过于简略。"},
         prepare=report_submitted,
+    ),
+    # Group robots: office staff configure their own region's, superusers any; other roles are refused
+    # before a robot is looked up (ROLE_FIRST). The list is the user's own region's.
+    Case(
+        "robot list",
+        "get",
+        lambda w, s: f"{API}/robots/",
+        expected={
+            **dict.fromkeys(("liaison", "other_liaison", "leader", "nobody"), (403, 403)),
+            **dict.fromkeys(("office", "province_office", "superuser"), (200, 200)),
+            "anonymous": (401, 401),
+        },
+        scoped=False,
+    ),
+    Case("robot", "get", lambda w, s: f"{API}/robots/{w.robots[s].pk}/", rule="manage_robots"),
+    Case(
+        "robot create",
+        "post",
+        lambda w, s: f"{API}/robots/",
+        rule="manage_robots",
+        ok=201,
+        # The region is named in the body: another office's is a bad choice, 400.
+        out_of_scope=400,
+        body=lambda w, s, u: {
+            "platform": "wecom",
+            "name": "医改办工作群",
+            "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-1",
+            "region": w.regions[s].pk,
+        },
+    ),
+    Case(
+        "robot patch",
+        "patch",
+        lambda w, s: f"{API}/robots/{w.robots[s].pk}/",
+        rule="manage_robots",
+        body=lambda w, s, u: {"name": "改名后的工作群"},
+    ),
+    Case(
+        "robot delete", "delete", lambda w, s: f"{API}/robots/{w.robots[s].pk}/", rule="manage_robots", ok=204
+    ),
+    Case(
+        "robot test",
+        "post",
+        lambda w, s: f"{API}/robots/{w.robots[s].pk}/test/",
+        rule="manage_robots",
+        writes=False,
     ),
     # The import endpoints refuse a role that may not import before any import is looked up (403 in
     # scope and out of it: ROLE_FIRST); their imports out of scope are 长沙市's office's.

@@ -25,9 +25,11 @@ def test_a_failure_to_record_the_event_undoes_the_act(office, liaison, insurance
     task = Task.objects.get(pk=insurance_task.pk)
     changes = TaskChange.objects.count()
 
-    with mock.patch.object(events.Notification.objects, "bulk_create", side_effect=DatabaseError("disk full")):
-        with pytest.raises(DatabaseError):
-            verify_completion(task, office, expected_version=task.version)
+    failing = mock.patch.object(
+        events.Notification.objects, "bulk_create", side_effect=DatabaseError("disk full")
+    )
+    with failing, pytest.raises(DatabaseError):
+        verify_completion(task, office, expected_version=task.version)
 
     task.refresh_from_db()
     assert task.status == TaskStatus.PENDING_VERIFICATION
@@ -42,10 +44,14 @@ def test_an_act_rolled_back_takes_its_event_with_it(office, liaison, insurance_t
     class Undo(Exception):
         pass
 
-    with pytest.raises(Undo), transaction.atomic():
-        verify_completion(task, office, expected_version=task.version)
-        assert Notification.objects.filter(recipient=liaison).exists()
-        raise Undo
+    def verify_then_fail():
+        with transaction.atomic():
+            verify_completion(task, office, expected_version=task.version)
+            assert Notification.objects.filter(recipient=liaison).exists()
+            raise Undo
+
+    with pytest.raises(Undo):
+        verify_then_fail()
 
     assert not Notification.objects.exists()
     assert Task.objects.get(pk=task.pk).status == TaskStatus.PENDING_VERIFICATION

@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
-from tasks.access import can_import, edits_tasks_in_scope, is_active, may_review_reports, scope_of
+from tasks.access import (
+    can_import,
+    edits_tasks_in_scope,
+    is_active,
+    may_handle_failed_deliveries,
+    may_review_reports,
+    scope_of,
+)
 from tasks.imports.services.review import imports_of
 from tasks.instructions.services.queries import unanswered_for
 from tasks.models import (
@@ -193,7 +200,7 @@ def _import_item(doc_import: DocumentImport) -> Item:
 
 
 def _failed_deliveries(user):
-    return attention_deliveries(user).select_related("event").order_by("-created_at", "-pk")
+    return attention_deliveries(user).order_by("-created_at", "-pk")
 
 
 def _delivery_item(delivery) -> Item:
@@ -393,6 +400,8 @@ def _sources(user) -> Iterable[_Source]:
         sources = [s for s in OFFICE if s.kind != "import_review" or can_import(user)]
         if not may_review_reports(user):
             sources = [s for s in sources if s.kind != "report_submitted"]
+        if not may_handle_failed_deliveries(user):
+            sources = [s for s in sources if s.kind != "delivery_failed"]
         return sources if edits_tasks_in_scope(user) else ()
     if user.is_liaison and user.department_id:
         return LIAISON
