@@ -752,3 +752,26 @@ def test_lists_and_exports_never_load_the_documents_text(client, office, zhengzh
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert not [q["sql"] for q in queries if text_column in q["sql"]], url
+
+
+def test_the_extension_requests_list_shows_those_of_the_scope_pending_first(
+    client, office, outsider, liaison, insurance_task, insurance_bureau
+):
+    from tests.factories import ExtensionRequestFactory
+
+    pending = ExtensionRequestFactory(task=insurance_task, department=insurance_bureau, requested_by=liaison)
+    login(client, office)
+    page = client.get(reverse("extension_list")).content.decode()
+    assert f"#action-decide-{pending.pk}" in page
+    assert insurance_bureau.name in page
+    assert (
+        "No extension requests."
+        in client.get(reverse("extension_list") + "?status=approved").content.decode()
+    )
+    # Another city's office sees none of them; a liaison sees their department's, without the decide link.
+    login(client, outsider)
+    assert "No extension requests." in client.get(reverse("extension_list")).content.decode()
+    login(client, liaison)
+    page = client.get(reverse("extension_list")).content.decode()
+    assert insurance_bureau.name in page
+    assert "#action-decide-" not in page

@@ -148,7 +148,7 @@ def _extension_item(request: ExtensionRequest) -> Item:
     return Item(
         "extension_request",
         _short(str(request.task)),
-        _task_url(request.task_id) + "#action-decide-extension",
+        _task_url(request.task_id) + f"#action-decide-{request.pk}",
         request.created_at,
         _("%(department)s asks to move the deadline from %(old)s to %(new)s")
         % {
@@ -232,6 +232,7 @@ OFFICE = (
         gettext_lazy("Extension requests awaiting a decision"),
         _pending_extensions,
         _extension_item,
+        lambda user: reverse("extension_list"),
     ),
     _Source(
         "report_submitted",
