@@ -668,9 +668,9 @@ LIST_QUERIES = 3 + 4 + 4
 EXPORT_QUERIES = 2 + 4
 # 我的任务: the tasks and their leading assignments.
 MINE_QUERIES = 3 + 2
-# The task, its eight prefetches (assignments, deadlines, targets, updates, readings, evidence,
-# extension requests, changes) and the outline around it.
-DETAIL_QUERIES = 3 + 1 + 8 + 1
+# The task, its ten prefetches (assignments, deadlines, targets, updates, readings, evidence,
+# extension requests, changes, instructions and their replies) and the outline around it.
+DETAIL_QUERIES = 3 + 1 + 10 + 1
 
 
 class TestQueryCounts:

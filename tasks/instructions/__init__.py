@@ -1,0 +1,1 @@
+"""领导批示: leaders' instructions on a task or on a department's overdue tasks, and the departments' replies."""
