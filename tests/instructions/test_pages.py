@@ -16,6 +16,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "report_
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 
+@pytest.fixture
+def client(client, settings):
+    """The pages in English, whatever the catalogue holds."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def page(client, user, task) -> str:
     client.force_login(user)
     response = client.get(reverse("task_detail", args=[task.pk]))
