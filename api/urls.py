@@ -15,6 +15,12 @@ from regions.api import DepartmentViewSet, RegionViewSet
 from tasks.dashboard.api import DashboardView
 from tasks.imports.api import DocumentImportViewSet
 from tasks.inbox.api import InboxView, NotificationViewSet
+from tasks.instructions.api import (
+    InstructionRepliesView,
+    InstructionViewSet,
+    ReplyEvidenceDownloadView,
+    TaskInstructionsView,
+)
 from tasks.ledger.api.completion import TaskCompletionRequestView, TaskReturnView, TaskVerifyView
 from tasks.ledger.api.documents import DocumentViewSet
 from tasks.ledger.api.evidence import EvidenceDownloadView
@@ -63,6 +69,7 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("reports", ReportViewSet, basename="report")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("robots", RobotViewSet, basename="robot")
+router.register("instructions", InstructionViewSet, basename="instruction")
 
 
 # Exempt from CSRF: a POST to an unknown path is answered with this JSON 404, not the middleware's HTML
@@ -89,6 +96,13 @@ urlpatterns = [
     path("tasks/<int:pk>/extensions/", TaskExtensionsView.as_view(), name="task-extensions"),
     path("extensions/<int:pk>/decision/", ExtensionDecisionView.as_view(), name="extension-decision"),
     path("evidence/<int:pk>/download/", EvidenceDownloadView.as_view(), name="evidence-download"),
+    path("tasks/<int:pk>/instructions/", TaskInstructionsView.as_view(), name="task-instructions"),
+    path("instructions/<int:pk>/replies/", InstructionRepliesView.as_view(), name="instruction-replies"),
+    path(
+        "instruction-replies/<int:pk>/download/",
+        ReplyEvidenceDownloadView.as_view(),
+        name="instruction-reply-evidence",
+    ),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),

@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "tasks.models.documents.PolicyDocument.Kind",
         "ImportStatusEnum": "tasks.models.documents.DocumentImport.Status",
         "UserRoleEnum": "accounts.models.Role",
+        "EventKindEnum": "tasks.models.notices.EventKind",
     },
 }
 

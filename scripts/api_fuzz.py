@@ -333,7 +333,14 @@ class Client:
 def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
     """What the demo data lacks: a progress report with evidence (by the liaison, on one of their
     department's tasks, which office and leader see too) and an import draft (by the office)."""
-    seeded: dict[str, list] = {"evidence": [], "imports": [], "revisions": [], "extensions": []}
+    seeded: dict[str, list] = {
+        "evidence": [],
+        "imports": [],
+        "revisions": [],
+        "extensions": [],
+        "instructions": [],
+        "replies": [],
+    }
     if "liaison" in tokens:
         liaison = Client(server.base, tokens["liaison"])
         task = liaison.ids("/api/v1/tasks/")[0]
@@ -367,6 +374,27 @@ def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
             for p in SEED_PERIODS
         ]
         liaison.post(f"/api/v1/reports/{reports[-1]['id']}/submit/")
+    if "leader" in tokens and "liaison" in tokens:
+        # A 批示 on one of the liaison's tasks that the leader sees, answered with a PDF: the reply and
+        # download endpoints then meet real objects.
+        leader, liaison = Client(server.base, tokens["leader"]), Client(server.base, tokens["liaison"])
+        shared = sorted(set(leader.ids("/api/v1/tasks/")) & set(liaison.ids("/api/v1/tasks/")))
+        for task in shared:
+            try:
+                instruction = leader.post(
+                    f"/api/v1/tasks/{task}/instructions/", json={"text": "api fuzz: seeded"}
+                )
+            except RuntimeError:
+                continue  # a task without a lead department takes no instruction
+            if instruction["department"]["id"] != liaison.get("/api/v1/me/")["department"]["id"]:
+                continue  # another department leads it: the liaison may not answer
+            reply = liaison.post(
+                f"/api/v1/instructions/{instruction['id']}/replies/",
+                data={"text": "api fuzz: seeded reply"},
+                files=[("file", ("reply.pdf", PDF, "application/pdf"))],
+            )
+            seeded["instructions"], seeded["replies"] = [instruction["id"]], [reply["id"]]
+            break
     if "office" in tokens:
         office = Client(server.base, tokens["office"])
         region = office.get("/api/v1/me/")["region"]["id"]
@@ -406,6 +434,8 @@ def known_values(server: Server, token: str, seeded: dict[str, list]) -> dict[st
         "revisions": seeded.get("revisions", []),
         "extensions": seeded.get("extensions", []),
         "reports": client.ids("/api/v1/reports/"),
+        "instructions": client.ids("/api/v1/instructions/") or seeded.get("instructions", []),
+        "replies": seeded.get("replies", []),
         "periods": SEED_PERIODS,
     }
     return {name: items for name, items in values.items() if items}
@@ -414,7 +444,8 @@ def known_values(server: Server, token: str, seeded: dict[str, list]) -> dict[st
 # {operation id regex: {parameter: dictionary}}; and parameters of any operation.
 OPERATION_BINDINGS = {
     r"^tasks_(retrieve|update|partial_update|progress_list|progress_create|reminders_create"
-    r"|completion_request_create|verify_create|return_create|extensions_list|extensions_create)$": {
+    r"|completion_request_create|verify_create|return_create|extensions_list|extensions_create"
+    r"|instructions_list|instructions_create)$": {
         "path.id": "tasks",
         "header.If-Match": "versions",
     },
@@ -428,6 +459,8 @@ OPERATION_BINDINGS = {
     r"^document_imports_review_create$": {"path.id": "imports", "body.fields.revision": "revisions"},
     r"^evidence_download_retrieve$": {"path.id": "evidence"},
     r"^extensions_decision_create$": {"path.id": "extensions"},
+    r"^instructions_(retrieve|replies_create)$": {"path.id": "instructions"},
+    r"^instruction_replies_download_retrieve$": {"path.id": "replies"},
     r"^reports_(retrieve|download_retrieve|upload_create|submit_create|approve_create|return_create)$": {
         "path.id": "reports"
     },

@@ -12,7 +12,7 @@ Two kinds of rule:
   with a message that says who may.
 
 Leaders are read-only on tasks and department reports, but may request and download the office
-ledger (台账 and 通报) of their scope.
+ledger (台账 and 通报) of their scope, and write instructions (领导批示) that the departments answer.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ __all__ = [
     "Scope",
     "can_edit_task",
     "can_import",
+    "can_instruct_on",
+    "can_reply",
     "can_report_on",
     "can_request_completion",
     "can_view_task",
@@ -43,6 +45,7 @@ __all__ = [
     "may_fill_report",
     "may_handle_failed_deliveries",
     "may_manage_robots",
+    "may_instruct",
     "may_request_department_report",
     "may_review_reports",
     "may_see_dashboard",
@@ -52,8 +55,10 @@ __all__ = [
     "navigation",
     "reporting_roles",
     "require_editor",
+    "require_instructor",
     "require_ledger_builder",
     "require_robot_manager",
+    "require_replier",
     "require_reporter",
     "require_visible",
     "scope_of",
@@ -258,6 +263,50 @@ def require_robot_manager(user) -> None:
 def may_handle_failed_deliveries(user) -> bool:
     """Failed emails and robot posts are the office's to see, resend or acknowledge (of its scope)."""
     return _office_in_region(user)
+
+
+# Instructions (领导批示) -------------------------------------------------------------------------
+
+
+def may_instruct(user) -> bool:
+    """A leader with a region (or a superuser) writes 批示, on the tasks and departments of their scope."""
+    return is_active(user) and (user.is_superuser or (user.is_leader and user.region_id is not None))
+
+
+def can_instruct_on(user, task: Task) -> bool:
+    """A leader whose scope includes the task (one query, unless the role already says no)."""
+    return may_instruct(user) and (user.is_superuser or can_view_task(user, task))
+
+
+def require_instructor(user, task: Task) -> None:
+    """Out of scope is not found; in scope, anyone but a leader gets NotPermitted."""
+    if can_instruct_on(user, task):
+        return
+    require_visible(user, task)
+    raise NotPermitted(_("Only leaders write instructions (领导批示)."))
+
+
+def can_reply(user, instruction) -> bool:
+    """办理情况 is the answering department's own account to the leader: only its liaison replies.
+    Office staff do not reply on its behalf (as a department report is submitted by its liaison)."""
+    return _own_liaison(user, instruction.department_id)
+
+
+def require_replier(user, instruction) -> None:
+    """For an instruction the user already sees (the caller looked it up in scope): NotPermitted
+    unless the user is a liaison of the answering department."""
+    if can_reply(user, instruction):
+        return
+    if is_active(user) and user.is_leader:
+        raise NotPermitted(_("Leaders write instructions; the department answers them."))
+    if is_active(user) and (user.is_office or user.is_superuser):
+        raise NotPermitted(
+            _("The department answers the instruction itself; office staff cannot reply on its behalf.")
+        )
+    raise NotPermitted(
+        _("Only a liaison of %(department)s answers this instruction.")
+        % {"department": instruction.department.name}
+    )
 
 
 # Navigation -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ report and the office ledger (the builders in tasks/workbooks are pure and take 
 
 A caller walks its tasks `CHUNK_SIZE` at a time (`chunks`) and asks `load_parts` for what its rows
 show of those tasks: one query per part (assignments, deadlines, targets, the latest progress update,
-evidence counts), plain values rather than model instances, so a 100,000-row workbook costs a few
+evidence counts; the leaders' instructions take two, with their replies), plain values rather than model instances, so a 100,000-row workbook costs a few
 queries per 2,000 tasks and holds one chunk at a time.
 """
 
@@ -20,7 +20,7 @@ from django.db.models import Count, F, Lookup, Q
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
-from tasks.models import Assignment, Deadline, Evidence, ProgressUpdate, Target
+from tasks.models import Assignment, Deadline, Evidence, Instruction, InstructionReply, ProgressUpdate, Target
 from tasks.models.ledger import LEADING_ROLES
 
 __all__ = ["CHUNK_SIZE", "TASK_COLUMNS", "TaskParts", "among", "chunks", "department_names", "load_parts"]
@@ -91,6 +91,11 @@ class TaskParts:
     latest: dict[int, tuple[Any, str]] = field(default_factory=dict)
     # Evidence files reported on each task.
     evidence: dict[int, int] = field(default_factory=dict)
+    # The leaders' instructions on each task, oldest first: (created_at, leader, text, replies), each
+    # reply (created_at, department name, text).
+    instructions: dict[int, list[tuple[Any, str, str, list[tuple[Any, str, str]]]]] = field(
+        default_factory=dict
+    )
 
     def time_limit(self, task_id: int) -> str:
         """The deadlines as written, one after another (what every workbook's 完成时限 shows)."""
@@ -106,6 +111,7 @@ def load_parts(
     targets: Sequence[str] = (),
     latest: bool = False,
     evidence: bool = False,
+    instructions: bool = False,
 ) -> TaskParts:
     """The parts of tasks `ids` asked for, one query each. `department_id` narrows the assignments to
     one department's (its roles on the tasks); `targets` names the Target columns wanted."""
@@ -149,7 +155,40 @@ def load_parts(
             .annotate(n=Count("pk"))
             .values_list("update__task_id", "n")
         )
+    if instructions:
+        parts.instructions = _instructions(ids)
     return parts
+
+
+def _instructions(ids: Sequence[int]) -> dict[int, list[tuple]]:
+    """Two queries: the instructions on the tasks, then the replies to them."""
+    by_id: dict[int, list[tuple]] = {}
+    grouped: defaultdict[int, list[tuple]] = defaultdict(list)
+    for task_id, pk, created_at, first, last, username, text in (
+        Instruction.objects.filter(among("task_id", ids))
+        .order_by("created_at", "pk")
+        .values_list(
+            "task_id",
+            "pk",
+            "created_at",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+            "text",
+        )
+    ):
+        # As User.__str__: the full name, else the username.
+        replies: list[tuple] = []
+        grouped[task_id].append((created_at, f"{first} {last}".strip() or username, text, replies))
+        by_id[pk] = replies
+    if by_id:
+        for instruction_id, created_at, department, text in (
+            InstructionReply.objects.filter(among("instruction__task_id", ids))
+            .order_by("created_at", "pk")
+            .values_list("instruction_id", "created_at", "department__name", "text")
+        ):
+            by_id[instruction_id].append((created_at, department, text))
+    return grouped
 
 
 def department_names(assignments: Iterable[tuple]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -5,6 +5,7 @@ from django.urls import path
 from tasks.dashboard import views as dashboard
 from tasks.imports import views as imports
 from tasks.inbox import views as inbox
+from tasks.instructions import views as instructions
 from tasks.ledger.views import (
     actions,
     documents,
@@ -37,6 +38,15 @@ urlpatterns = [
     path("tasks/<int:pk>/extension/", actions.task_extension, name="task_extension"),
     path("tasks/<int:pk>/remind/", actions.task_remind, name="task_remind"),
     path("extensions/", extensions.extension_list, name="extension_list"),
+    path("tasks/<int:pk>/instructions/", instructions.task_instruct, name="task_instruct"),
+    path("instructions/<int:pk>/", instructions.instruction_detail, name="instruction_detail"),
+    path("instructions/<int:pk>/reply/", instructions.instruction_reply, name="instruction_reply"),
+    path("instructions/department/<int:pk>/", instructions.department_overdue, name="instruction_department"),
+    path(
+        "instructions/replies/<int:pk>/evidence/",
+        instructions.reply_evidence,
+        name="instruction_reply_evidence",
+    ),
     path("extensions/<int:pk>/decide/", actions.task_decide_extension, name="extension_decide"),
     path("evidence/<int:pk>/download/", evidence.evidence_download, name="evidence_download"),
     path("documents/import/", imports.import_upload, name="document_import"),

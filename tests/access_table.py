@@ -7,7 +7,8 @@ tasks/access.py itself. So a rule changed in one place and not the others fails 
 
 The object of each action is in 郑州市 (tests/conftest.py): a task led by 郑州市医疗保障局 with
 郑州市卫生健康委员会 cooperating (insurance_task; the API's own_task is led by 医保局 alone), 医保局's
-department report, 郑州市's office ledger, and the persona's own import of a 郑州市 document. The
+department report, 郑州市's office ledger, the persona's own import of a 郑州市 document, 医保局 itself
+(a department with an overdue task) and a leader's instruction on the task, answered by 医保局. The
 dashboard, the ledger build and the late departments are of the user's own region (UNSCOPED).
 
 Personas, relative to that object:
@@ -101,6 +102,13 @@ _GRID = {
     # before any robot is looked up (ROLE_FIRST). The list is of the user's own region.
     "see_robots":               (ALLOW, ALLOW,   ROLE,   ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ALLOW, LOGIN),
     "manage_robots":            (ALLOW, SCOPE,   ROLE,   ROLE,   ROLE,  ROLE,  SCOPE,   ROLE,  ALLOW, LOGIN),
+    # 领导批示: leaders (and superusers) write them on a task they see, or on a department of their
+    # scope with overdue tasks (the liaison's own department is in their scope, 卫健委's liaison's is not);
+    # the answering department's (医保局's) liaison replies; office staff do not reply on its behalf, and
+    # a cooperating department sees the instruction on its task but does not answer it.
+    "instruct":                 (ROLE,  ROLE,    ALLOW,  ROLE,   ROLE,  SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
+    "instruct_department":      (ROLE,  ROLE,    ALLOW,  ROLE,   SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
+    "reply_instruction":        (ROLE,  ROLE,    ROLE,   ALLOW,  ROLE,  SCOPE, SCOPE,   SCOPE, ROLE,  LOGIN),
 }
 # fmt: on
 

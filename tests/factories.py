@@ -24,6 +24,8 @@ from tasks.models import (
     DocumentImport,
     Evidence,
     ExtensionRequest,
+    Instruction,
+    InstructionReply,
     PolicyDocument,
     ProgressUpdate,
     Reminder,
@@ -321,3 +323,25 @@ class TaskChangeFactory(factory.django.DjangoModelFactory):
     actor = factory.SubFactory(OfficeUserFactory)
     action = TaskChange.Action.UPDATED
     changes = factory.LazyFunction(lambda: {"status": ["not_started", "in_progress"]})
+
+
+class InstructionFactory(factory.django.DjangoModelFactory):
+    """A leader's 批示 on a task, answered by the given department."""
+
+    class Meta:
+        model = Instruction
+
+    task = factory.SubFactory(TaskFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    author = factory.SubFactory(LeaderFactory)
+    text = "请加快推进，月底前报送进展。"
+
+
+class InstructionReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InstructionReply
+
+    instruction = factory.SubFactory(InstructionFactory)
+    department = factory.SelfAttribute("instruction.department")
+    author = factory.SubFactory(LiaisonFactory, department=factory.SelfAttribute("..department"))
+    text = "已召开专题推进会，明确时间表。"

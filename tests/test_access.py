@@ -18,12 +18,15 @@ from tasks.access import (
     NotPermitted,
     can_edit_task,
     can_import,
+    can_instruct_on,
+    can_reply,
     can_report_on,
     can_request_completion,
     can_view_task,
     is_active,
     may_build_ledger,
     may_fill_report,
+    may_instruct,
     may_manage_robots,
     may_request_department_report,
     may_review_reports,
@@ -33,6 +36,7 @@ from tasks.access import (
     may_submit_report,
     navigation,
     require_editor,
+    require_instructor,
     require_reporter,
     scope_of,
 )
@@ -54,7 +58,7 @@ from tests.access_table import (
     Outcome,
     outside_scope,
 )
-from tests.factories import ReportFactory
+from tests.factories import InstructionFactory, ReportFactory
 from tests.notices.factories import RobotFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,16 +73,18 @@ class World:
     ledger: Report
     zhengzhou: Region
     robot: Robot
+    instruction: Any
 
 
 @pytest.fixture
-def world(insurance_task, insurance_bureau, zhengzhou) -> World:
+def world(insurance_task, insurance_bureau, zhengzhou, leader) -> World:
     return World(
         task=insurance_task,
         report=ReportFactory(department=insurance_bureau, period="2026-10"),
         ledger=ReportFactory(kind=Report.Kind.LEDGER, department=None, region=zhengzhou, period="2026-10"),
         zhengzhou=zhengzhou,
         robot=RobotFactory(region=zhengzhou),
+        instruction=InstructionFactory(task=insurance_task, department=insurance_bureau, author=leader),
     )
 
 
@@ -143,6 +149,13 @@ RULES: dict[str, Rule] = {
     "see_late_reports": lambda u, w: (True, may_see_late_reports(u)),
     "see_robots": lambda u, w: (True, may_manage_robots(u)),
     "manage_robots": lambda u, w: (manages(u, w.robot), may_manage_robots(u)),
+    "instruct": lambda u, w: (sees_task(u, w.task), can_instruct_on(u, w.task)),
+    "instruct_department": lambda u, w: (
+        sees(u, w.instruction.department.region, [w.instruction.department]),
+        may_instruct(u),
+    ),
+    # An instruction on a task is seen by who sees the task.
+    "reply_instruction": lambda u, w: (sees_task(u, w.task), can_reply(u, w.instruction)),
 }
 
 # Where the portal answers otherwise than tasks/access.py's function alone, and why.
@@ -211,6 +224,7 @@ def test_the_require_functions_refuse_as_the_table_says(persona, world):
         ("edit_task", lambda: require_editor(user, world.task)),
         ("report_progress", lambda: require_reporter(user, world.task)),
         ("request_extension", lambda: require_reporter(user, world.task, office_too=False)),
+        ("instruct", lambda: require_instructor(user, world.task)),
     ):
         outcome = TABLE[action][name]
         if outcome is ALLOW:
@@ -254,7 +268,7 @@ def test_only_the_anonymous_sign_in_first():
 def test_leaders_read_tasks_and_reports_and_build_and_download_the_ledger():
     """The decision: leaders are read-only on tasks; department reports (build, fill, submit, review)
     stay with office staff and the department's liaison; leaders may request and download the office
-    ledger (台账 and 通报) of their scope."""
+    ledger (台账 and 通报) of their scope, and write instructions (领导批示)."""
     leader = {action: outcomes["leader"] for action, outcomes in TABLE.items()}
     assert leader.pop("view_task") is ALLOW
     assert leader.pop("see_report") is ALLOW
@@ -262,6 +276,8 @@ def test_leaders_read_tasks_and_reports_and_build_and_download_the_ledger():
     assert leader.pop("see_late_reports") is ALLOW
     assert leader.pop("build_ledger") is ALLOW
     assert leader.pop("download_ledger") is ALLOW
+    assert leader.pop("instruct") is ALLOW
+    assert leader.pop("instruct_department") is ALLOW
     assert set(leader.values()) == {ROLE}, leader
     office_and_the_department = {"office", "province_office", "liaison", "superuser"}
     for action in ("build_department_report", "fill_report", "submit_report", "review_report"):

@@ -22,10 +22,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from tasks.models import DocumentImport, ProgressUpdate, Reminder, Report, Robot, Task, TaskChange
+from tasks.models import (
+    DocumentImport,
+    Instruction,
+    InstructionReply,
+    Notification,
+    ProgressUpdate,
+    Reminder,
+    Report,
+    Robot,
+    Task,
+    TaskChange,
+)
 from tasks.reports.services.department import build_report
 from tests.access_table import FIXTURES, PERSONAS, TABLE, Outcome
-from tests.factories import DocumentImportFactory, ReportFactory
+from tests.factories import DocumentImportFactory, InstructionFactory, InstructionReplyFactory, ReportFactory
 from tests.imports.test_importing import SMALL
 from tests.notices.factories import RobotFactory
 from tests.reports.cast import BUILD_DAY, PERIOD, open_workbook, workbook_upload
@@ -44,7 +55,25 @@ class Stage:
     bureau: Any
     zhengzhou: Any
     office: Any
-    made: dict[str, Report] = field(default_factory=dict)
+    leader: Any
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def instruction(self) -> Instruction:
+        """The leader's instruction on the task, answered by 医保局, with a reply carrying a PDF."""
+        if "instruction" not in self.made:
+            instruction = InstructionFactory(task=self.task, department=self.bureau, author=self.leader)
+            self.made["reply"] = InstructionReplyFactory(
+                instruction=instruction,
+                evidence=ContentFile(b"%PDF-1.7\n%%EOF\n", name="reply.pdf"),
+                evidence_name="纪要.pdf",
+                evidence_type="application/pdf",
+            )
+            self.made["instruction"] = instruction
+        return self.made["instruction"]
+
+    def reply(self) -> InstructionReply:
+        self.instruction()
+        return self.made["reply"]
 
     def report(self) -> Report:
         """医保局's report for October 2026, built."""
@@ -84,8 +113,15 @@ class Stage:
 
 
 @pytest.fixture
-def stage(report_tasks, insurance_bureau, zhengzhou, office) -> Stage:
-    return Stage(task=report_tasks["insurance"], bureau=insurance_bureau, zhengzhou=zhengzhou, office=office)
+def stage(report_tasks, insurance_bureau, zhengzhou, office, leader) -> Stage:
+    # The task's deadline (2026-06-30) is past: 医保局 has an overdue task to be instructed on.
+    return Stage(
+        task=report_tasks["insurance"],
+        bureau=insurance_bureau,
+        zhengzhou=zhengzhou,
+        office=office,
+        leader=leader,
+    )
 
 
 def submitted(stage: Stage) -> None:
@@ -253,6 +289,46 @@ PAGES = [
         ok=302,
         writes=False,
     ),
+    Page(
+        "task instruct",
+        "instruct",
+        lambda s, u: reverse("task_instruct", args=[s.task.pk]),
+        method="post",
+        data=lambda s, u: {"text": "请加快推进，月底前报送进展。"},
+        ok=302,
+    ),
+    Page(
+        "instruction page", "view_task", lambda s, u: reverse("instruction_detail", args=[s.instruction().pk])
+    ),
+    Page(
+        "instruction reply",
+        "reply_instruction",
+        lambda s, u: reverse("instruction_reply", args=[s.instruction().pk]),
+        method="post",
+        data=lambda s, u: {
+            "text": "已召开推进会。",
+            "file": SimpleUploadedFile("纪要.pdf", b"%PDF-1.7\n%%EOF\n"),
+        },
+        ok=302,
+    ),
+    Page(
+        "reply evidence",
+        "view_task",
+        lambda s, u: reverse("instruction_reply_evidence", args=[s.reply().pk]),
+    ),
+    Page(
+        "department overdue page",
+        "instruct_department",
+        lambda s, u: reverse("instruction_department", args=[s.bureau.pk]),
+    ),
+    Page(
+        "department instruct",
+        "instruct_department",
+        lambda s, u: reverse("instruction_department", args=[s.bureau.pk]),
+        method="post",
+        data=lambda s, u: {"text": "逾期任务请逐项说明原因。"},
+        ok=302,
+    ),
 ]
 
 
@@ -263,6 +339,9 @@ def snapshot() -> dict[str, Any]:
         "progress": ProgressUpdate.objects.count(),
         "changes": TaskChange.objects.count(),
         "reminders": Reminder.objects.count(),
+        "instructions": sorted(Instruction.objects.values_list("pk", "text")),
+        "replies": sorted(InstructionReply.objects.values_list("pk", "text", "evidence")),
+        "notifications": Notification.objects.count(),
         "imports": sorted(DocumentImport.objects.values_list("pk", "status", "draft")),
         "reports": sorted(
             Report.objects.values_list(

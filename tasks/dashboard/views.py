@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from tasks.access import may_see_dashboard
+from tasks.access import may_instruct, may_see_dashboard
 from tasks.dashboard.services.cache import cached_dashboard_summary
 from tasks.dashboard.services.summary import SECTION_DOCUMENTS, DashboardSummary, Figure
 from tasks.models.ledger import UPCOMING_DAYS
@@ -145,5 +145,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "due_soon_days": UPCOMING_DAYS,
             "section_documents": SECTION_DOCUMENTS,
             "computed_at": computed_at,
+            # Leaders follow a lead department's overdue count to its list and write a 批示 there.
+            "may_instruct": may_instruct(request.user),
         },
     )

@@ -69,6 +69,8 @@ class LedgerRow(NamedTuple):
     targets: str
     # Local time, naive (Excel has no time zones).
     updated_at: datetime.datetime | None
+    # 领导批示 and their replies, one line each ("2026-12-01 leader: text" / "↳ 2026-12-03 department: text").
+    instructions: str = ""
 
 
 class ReportTimeliness(enum.StrEnum):
@@ -161,6 +163,7 @@ def _ledger_columns() -> list[tuple[str, int]]:
         (_("Evidence files"), 8),
         (_("Targets (latest actual)"), 30),
         (_("Last updated"), 16),
+        (_("Leaders' instructions"), 40),
     ]
 
 
@@ -261,6 +264,7 @@ def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *,
             (NUMBER, centred),  # evidence
             (TEXT, wrapped),  # targets
             (DATE, styles.datetime),  # last updated
+            (TEXT, wrapped),  # instructions
         ],
     )
     _head(sheet, cells, styles, columns, title, info)
@@ -288,6 +292,7 @@ def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *,
                 row.evidence_count,
                 row.targets,
                 row.updated_at,
+                row.instructions,
             ),
             highlighted if row.overdue else None,
         )

@@ -39,6 +39,9 @@ from tasks.models import (
     DocumentImport,
     Evidence,
     ExtensionRequest,
+    Instruction,
+    InstructionReply,
+    Notification,
     PolicyDocument,
     ProgressUpdate,
     Reminder,
@@ -52,7 +55,14 @@ from tasks.models import (
 from tasks.reports.services.department import build_report
 from tests.access_table import TABLE, Outcome, outside_scope
 from tests.api_world import later, token_client
-from tests.factories import PASSWORD, ExtensionRequestFactory, ReportFactory
+from tests.factories import (
+    PASSWORD,
+    ExtensionRequestFactory,
+    InstructionFactory,
+    InstructionReplyFactory,
+    LeaderFactory,
+    ReportFactory,
+)
 from tests.imports.test_importing import SMALL
 from tests.notices.factories import RobotFactory
 
@@ -122,6 +132,27 @@ class World:
                 file=ContentFile(buffer.getvalue(), name="ledger.xlsx"),
             )
         return Report.objects.get(pk=self.ledgers[scope].pk)
+
+    def instruction(self, scope: str) -> Instruction:
+        """A leader's instruction on the scope's task, answered by its department, with a reply carrying a
+        PDF (made on first use)."""
+        existing = Instruction.objects.filter(task=self.tasks[scope]).first()
+        if existing is not None:
+            return existing
+        leader = self.users["leader"] if scope == IN else LeaderFactory(region=self.regions[scope])
+        instruction = InstructionFactory(
+            task=self.tasks[scope], department=self.departments[scope], author=leader
+        )
+        InstructionReplyFactory(
+            instruction=instruction,
+            evidence=ContentFile(b"%PDF-1.7\n%%EOF\n", name="reply.pdf"),
+            evidence_name="纪要.pdf",
+            evidence_type="application/pdf",
+        )
+        return instruction
+
+    def reply(self, scope: str) -> InstructionReply:
+        return self.instruction(scope).replies.get()
 
     def task(self, scope: str) -> Task:
         return Task.objects.get(pk=self.tasks[scope].pk)
@@ -204,6 +235,9 @@ def snapshot() -> dict[str, Any]:
         "evidence": list(Evidence.objects.order_by("pk").values_list("pk", "sha256")),
         "changes": TaskChange.objects.count(),
         "reminders": Reminder.objects.count(),
+        "instructions": list(Instruction.objects.order_by("pk").values_list("pk", "text")),
+        "replies": list(InstructionReply.objects.order_by("pk").values_list("pk", "text", "evidence")),
+        "notifications": Notification.objects.count(),
         "imports": list(DocumentImport.objects.order_by("pk").values_list("pk", "status", "draft", "file")),
         "documents": list(PolicyDocument.objects.order_by("pk").values_list("pk", "title")),
         "reports": list(
@@ -575,6 +609,57 @@ CASES = [
         lambda w, s: f"{API}/robots/{w.robots[s].pk}/test/",
         rule="manage_robots",
         writes=False,
+    ),
+    # 领导批示: written by leaders on a task they see, answered by the department's liaison.
+    Case(
+        "instruction list of a task",
+        "get",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/instructions/",
+        rule="view_task",
+        prepare=lambda w, s: w.instruction(s) and None,
+    ),
+    Case(
+        "instruction",
+        "post",
+        lambda w, s: f"{API}/tasks/{w.tasks[s].pk}/instructions/",
+        rule="instruct",
+        ok=201,
+        body=lambda w, s, u: {"text": "请加快推进，月底前报送进展。"},
+    ),
+    Case(
+        "instruction list", "get", lambda w, s: f"{API}/instructions/", expected=everyone(200), scoped=False
+    ),
+    Case(
+        "instruction detail",
+        "get",
+        lambda w, s: f"{API}/instructions/{w.instruction(s).pk}/",
+        rule="view_task",
+    ),
+    Case(
+        "instruction reply",
+        "post",
+        lambda w, s: f"{API}/instructions/{w.instruction(s).pk}/replies/",
+        rule="reply_instruction",
+        ok=201,
+        body=lambda w, s, u: {"text": "已召开推进会。"},
+    ),
+    Case(
+        "instruction reply with evidence",
+        "post",
+        lambda w, s: f"{API}/instructions/{w.instruction(s).pk}/replies/",
+        rule="reply_instruction",
+        ok=201,
+        body=lambda w, s, u: {
+            "text": "已召开推进会。",
+            "file": SimpleUploadedFile("纪要.pdf", b"%PDF-1.7\n%%EOF\n"),
+        },
+        format="multipart",
+    ),
+    Case(
+        "reply evidence download",
+        "get",
+        lambda w, s: f"{API}/instruction-replies/{w.reply(s).pk}/download/",
+        rule="view_task",
     ),
     # The import endpoints refuse a role that may not import before any import is looked up (403 in
     # scope and out of it: ROLE_FIRST); their imports out of scope are 长沙市's office's.

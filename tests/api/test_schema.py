@@ -71,6 +71,9 @@ WORKFLOW_STATUSES = {
     ("/api/v1/reports/{id}/submit/", "post"): {200, 403, 404, 409},
     ("/api/v1/reports/{id}/approve/", "post"): {200, 403, 404, 409},
     ("/api/v1/reports/{id}/return/", "post"): {200, 400, 403, 404, 409, 415},
+    ("/api/v1/tasks/{id}/instructions/", "get"): {200, 400, 404},
+    ("/api/v1/tasks/{id}/instructions/", "post"): {201, 400, 403, 404, 415},
+    ("/api/v1/instructions/{id}/replies/", "post"): {201, 400, 403, 404, 413, 415},
 }
 
 

@@ -669,10 +669,10 @@ LIST_QUERIES = 3 + 4 + 4
 EXPORT_QUERIES = 2 + 4
 # 我的任务: the tasks and their leading assignments.
 MINE_QUERIES = 3 + 2
-# The task, its eight prefetches (assignments, deadlines, targets, updates, readings, evidence,
-# extension requests, changes), the outline around it, and for office staff the 催办记录 (events, their
-# notifications, reminders and deliveries).
-DETAIL_QUERIES = 3 + 1 + 8 + 1 + 4
+# The task, its ten prefetches (assignments, deadlines, targets, updates, readings, evidence,
+# extension requests, changes, instructions and their replies), the outline around it, and for office
+# staff the 催办记录 (events, their notifications, reminders and deliveries).
+DETAIL_QUERIES = 3 + 1 + 10 + 1 + 4
 
 
 class TestQueryCounts:

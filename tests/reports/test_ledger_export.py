@@ -22,6 +22,8 @@ from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,
     EvidenceFactory,
+    InstructionFactory,
+    InstructionReplyFactory,
     ProgressUpdateFactory,
     ReportFactory,
     TargetFactory,
@@ -49,6 +51,7 @@ LEDGER_HEADER = [
     "Evidence files",
     "Targets (latest actual)",
     "Last updated",
+    "Leaders' instructions",
 ]
 
 
@@ -309,6 +312,7 @@ def tasks_for(document, department, count):
         DeadlineFactory(task=task)
         TargetFactory(task=task)
         EvidenceFactory(update=ProgressUpdateFactory(task=task, department=department))
+        InstructionReplyFactory(instruction=InstructionFactory(task=task, department=department))
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -317,8 +321,8 @@ def test_the_ledger_takes_the_same_queries_whatever_the_number_of_tasks(
 ):
     tasks_for(zhengzhou_document, insurance_bureau, count)
     # Count, ranking (2), the task cursor, and per chunk assignments, deadlines, latest progress,
-    # evidence and targets.
-    with django_assert_max_num_queries(9):
+    # evidence, targets, instructions and their replies.
+    with django_assert_max_num_queries(11):
         sheet = workbook(zhengzhou)["Ledger"]
     assert sheet.max_row == 3 + count
 
@@ -328,7 +332,7 @@ def test_each_chunk_costs_the_same_queries(
 ):
     tasks_for(zhengzhou_document, insurance_bureau, 12)
     seen = []
-    with django_assert_max_num_queries(4 + 3 * 5):
+    with django_assert_max_num_queries(4 + 3 * 7):
         sheet = workbook(zhengzhou, chunk_size=5, progress=lambda done, total: seen.append((done, total)))[
             "Ledger"
         ]

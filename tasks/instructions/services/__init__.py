@@ -1,1 +1,1 @@
-
+"""The instructions' workflows (instructing.py) and querysets (queries.py)."""

@@ -1,7 +1,16 @@
-"""A task's history (TaskChange) as people read it: each field's before and after."""
+"""A task's history as people read it: each TaskChange with its fields' before and after, and the
+leaders' instructions (领导批示) and replies on the task among them.
+
+Instructions are merged here rather than written as TaskChange rows too: the Instruction and
+InstructionReply rows already say who wrote what and when, the task page loads them anyway for its
+panel (no extra query), and a copy in the audit trail could drift from them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +19,7 @@ from django.utils.translation import gettext as _
 from tasks.models import (
     Assignment,
     Deadline,
+    Instruction,
     Target,
     TaskChange,
     TaskStatus,
@@ -85,3 +95,54 @@ def describe_change(change: TaskChange, targets_by_id: dict[str, Target]) -> lis
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         rows.append(FieldChange(field_label(field), _readable(field, before), _readable(field, after)))
     return rows
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the history: when, who, what happened, the fields it changed and its note."""
+
+    at: datetime.datetime
+    actor: Any
+    action: str
+    fields: list[FieldChange] = dataclasses.field(default_factory=list)
+    note: str = ""
+    kind: str = "change"
+
+
+def task_history(
+    changes: Iterable[TaskChange], instructions: Iterable[Instruction], targets_by_id: dict[str, Target]
+) -> list[HistoryEntry]:
+    """The task's changes and its instructions with their replies (all prefetched), newest first."""
+    entries = [
+        HistoryEntry(
+            change.created_at,
+            change.actor,
+            change.get_action_display(),
+            describe_change(change, targets_by_id),
+            change.note,
+        )
+        for change in changes
+    ]
+    for instruction in instructions:
+        entries.append(
+            HistoryEntry(
+                instruction.created_at,
+                instruction.author,
+                _("Leader's instruction to %(department)s") % {"department": instruction.department.name},
+                note=instruction.text,
+                kind="instruction",
+            )
+        )
+        for answer in instruction.replies.all():
+            entries.append(
+                HistoryEntry(
+                    answer.created_at,
+                    answer.author,
+                    _("Reply to the instruction by %(department)s") % {"department": answer.department.name},
+                    note=answer.text,
+                    kind="instruction-reply",
+                )
+            )
+    # A stable sort: changes of the same moment keep their order (newest pk first).
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries

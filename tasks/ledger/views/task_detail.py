@@ -18,10 +18,11 @@ from django.db.models import (
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from tasks.access import edits_tasks_in_scope, leads, reporting_roles
+from tasks.access import can_reply, edits_tasks_in_scope, leads, may_instruct, reporting_roles
+from tasks.instructions.services.queries import task_instructions_prefetch
 from tasks.ledger.forms import action_forms
 from tasks.ledger.lights import light_for
-from tasks.ledger.views.history import describe_change
+from tasks.ledger.views.history import task_history
 from tasks.models import (
     Assignment,
     Deadline,
@@ -142,6 +143,8 @@ def _detail_queryset(user) -> QuerySet[Task]:
                 ),
             ),
             Prefetch("changes", queryset=TaskChange.objects.select_related("actor")),
+            # 领导批示 and their replies: the panel and the history (two queries).
+            task_instructions_prefetch(),
         )
     )
 
@@ -175,7 +178,8 @@ def render_task_page(
     deadlines = list(task.deadlines.all())
     extensions = list(task.extension_requests.all())
     targets_by_id = {str(target.pk): target for target in targets}
-    history = [(change, describe_change(change, targets_by_id)) for change in task.changes.all()]
+    instructions = list(task.instructions.all())
+    history = task_history(task.changes.all(), instructions, targets_by_id)
     flags = action_flags(request.user, task)
     pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
     # 催办记录 is the office's: who was reminded, through what, delivered, read.
@@ -194,6 +198,9 @@ def render_task_page(
             "extensions": extensions,
             "history": history,
             "reminder_record": record,
+            # Who may do what here comes from the loaded rows: no query (the page's count is pinned).
+            "instructions": [(i, can_reply(request.user, i)) for i in instructions],
+            "may_instruct": may_instruct(request.user),
             "outline": _outline_context(request, task),
             "actions": flags,
             "pending_extensions": pending,

@@ -2,8 +2,9 @@
 
 The tasks of a region are its TaskScope: what its office staff and leaders see (`visible_to`). Rows
 come `chunk_size` tasks at a time from one server-side cursor over the tasks, and each chunk costs
-five more queries whatever its size (assignments with department names, deadlines, the latest
-progress update, the evidence counts and the targets of the chunk's tasks); the ranking takes two
+seven more queries whatever its size (assignments with department names, deadlines, the latest
+progress update, the evidence counts, the targets, and the leaders' instructions and their replies
+of the chunk's tasks); the ranking takes two
 aggregate queries (the departments' figures, the period's department reports). A province's ledger
 costs about a hundred queries and flat memory. Figures are defined in tasks/workbooks/ledger.py (`ranking_notes`).
 
@@ -76,6 +77,16 @@ def _targets_text(targets: list[tuple], with_actual: str, without_actual: str) -
     return "；".join(parts)
 
 
+def _instructions_text(instructions: list[tuple], zone) -> str:
+    """Each instruction on a line ("2026-12-01 leader：text"), its replies under it ("↳ …")."""
+    lines = []
+    for created_at, leader, text, replies in instructions:
+        lines.append(f"{created_at.astimezone(zone):%Y-%m-%d} {leader}：{' '.join(text.split())}")
+        for replied_at, department, answer in replies:
+            lines.append(f"↳ {replied_at.astimezone(zone):%Y-%m-%d} {department}：{' '.join(answer.split())}")
+    return "\n".join(lines)
+
+
 def iter_ledger_rows(
     tasks: QuerySet[Task],
     *,
@@ -83,7 +94,7 @@ def iter_ledger_rows(
     chunk_size: int = CHUNK_SIZE,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[LedgerRow]:
-    """Ledger rows of `tasks` in document order: one cursor, and five queries per `chunk_size` tasks.
+    """Ledger rows of `tasks` in document order: one cursor, and seven queries per `chunk_size` tasks.
 
     `on_chunk(n)` is called after the n rows of each chunk have been consumed.
     """
@@ -107,6 +118,7 @@ def iter_ledger_rows(
             targets=("text", "unit", "latest_actual"),
             latest=True,
             evidence=True,
+            instructions=True,
         )
         for task_id, title, doc_number, label, text, due_on, status, progress, updated_at in chunk:
             leading, cooperating = department_names(parts.assignments.get(task_id, ()))
@@ -129,6 +141,7 @@ def iter_ledger_rows(
                 parts.evidence.get(task_id, 0),
                 _targets_text(parts.targets.get(task_id, ()), with_actual, without_actual),
                 updated_at.astimezone(zone).replace(tzinfo=None) if updated_at else None,
+                _instructions_text(parts.instructions.get(task_id, ()), zone),
             )
         if on_chunk is not None:
             on_chunk(len(chunk))
