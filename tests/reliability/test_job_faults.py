@@ -162,7 +162,7 @@ class TestRedisIsDown:
 
         assert response.status_code == 200
         page = response.content.decode()
-        assert "Reminder sent to 1 person." in page
+        assert "Notified 1 person (in-app). Email: 1 queued to send." in page
         assert DELAYED in page
         reminder = Reminder.objects.get()
         assert (reminder.recipient, reminder.status) == (liaison, Reminder.Status.CLAIMED)

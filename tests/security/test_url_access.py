@@ -12,17 +12,22 @@ endpoints, every one of which needs a token or a session; other bureaus' develop
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from tasks.models import Channel, Delivery, Event, EventKind, Notification
 from tests.factories import (
     DocumentImportFactory,
     EvidenceFactory,
     ExtensionRequestFactory,
+    InstructionFactory,
+    InstructionReplyFactory,
     ProgressUpdateFactory,
     ReportFactory,
     TargetFactory,
 )
+from tests.notices.factories import RobotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +69,13 @@ def objects(zhengzhou_tasks, zhengzhou_document, liaison, office, insurance_bure
     extension = ExtensionRequestFactory(
         task=insurance_task, department=insurance_bureau, requested_by=liaison
     )
+    event = Event.objects.create(kind=EventKind.TASK_VERIFIED, title="已销号", region=zhengzhou)
+    reply = InstructionReplyFactory(
+        instruction=InstructionFactory(task=insurance_task, department=insurance_bureau),
+        evidence=ContentFile(b"%PDF-1.7\n%%EOF\n", name="reply.pdf"),
+        evidence_name="纪要.pdf",
+        evidence_type="application/pdf",
+    )
     return {
         "tasks": insurance_task.pk,
         "evidence": EvidenceFactory(update=update).pk,
@@ -77,6 +89,16 @@ def objects(zhengzhou_tasks, zhengzhou_document, liaison, office, insurance_bure
         "assignments": insurance_task.assignments.first().pk,
         "deadlines": extension.deadline.pk,
         "targets": TargetFactory(task=insurance_task).pk,
+        "robots": RobotFactory(region=zhengzhou, created_by=office).pk,
+        "deliveries": Delivery.objects.create(
+            event=event, channel=Channel.EMAIL, address="a@example.cn", status=Delivery.Status.FAILED
+        ).pk,
+        # The office's own notification: another person's does not exist for them.
+        "notifications": Notification.objects.create(event=event, recipient=office, kind=event.kind).pk,
+        "instructions": reply.instruction_id,
+        "instructions/department": insurance_bureau.pk,
+        "instructions/replies": reply.pk,
+        "instruction-replies": reply.pk,
     }
 
 
