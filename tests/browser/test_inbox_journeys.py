@@ -107,3 +107,44 @@ def test_a_report_returned_with_a_reason_waits_for_the_liaison(
     expect(page.locator(".notifications li.unread").first).to_contain_text("第3项任务缺少佐证材料")
     shot("-liaison-notifications-phone")
     assert Report.objects.get(pk=report.pk).status == Report.Status.RETURNED
+
+
+def test_a_leaders_instruction_is_answered_and_the_reply_reaches_the_leader(
+    page, expect, login_as, second_browser, leader, liaison, office, insurance_task, shot, tmp_path
+):
+    # The leader writes a 批示 on the task page.
+    login_as(leader)
+    page.goto(f"/tasks/{insurance_task.pk}/")
+    page.locator("#instructions .instruction-form textarea[name=text]").fill("请加快推进，月底前报送进展。")
+    page.locator("#instructions .instruction-form button[type=submit]").click()
+    expect(page.locator("#instructions .instruction-text")).to_contain_text("请加快推进")
+
+    # The lead department's liaison finds it in 待办 and replies with evidence.
+    liaison_page = second_browser(liaison)
+    liaison_page.goto("/inbox/")
+    section = liaison_page.locator('.inbox-section[data-kind="instruction"]')
+    expect(section).to_contain_text("请加快推进")
+    section.locator(".inbox-item a").first.click()
+    expect(liaison_page).to_have_url(re.compile(rf"/tasks/{insurance_task.pk}/"))
+    liaison_page.locator(".reply-block summary").click()
+    liaison_page.locator(".reply-form textarea[name=text]").fill("已召开专题推进会，明确时间表。")
+    evidence = tmp_path / "纪要.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    liaison_page.locator(".reply-form input[type=file]").set_input_files(str(evidence))
+    liaison_page.locator(".reply-form button[type=submit]").click()
+    expect(liaison_page.locator(".instruction-reply .reply-text")).to_contain_text("专题推进会")
+    liaison_page.goto("/inbox/")
+    expect(liaison_page.locator('.inbox-section[data-kind="instruction"]')).to_have_count(0)
+
+    # The leader sees the reply in 待办 and on the task page.
+    page.goto("/inbox/")
+    replies = page.locator('.inbox-section[data-kind="instruction_reply"]')
+    expect(replies).to_be_visible()
+    shot("-leader-inbox")
+    replies.locator(".inbox-item a").first.click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{insurance_task.pk}/"))
+    expect(page.locator(".instruction-reply .reply-text")).to_contain_text("专题推进会")
+    expect(page.locator(".instruction-reply a.reply-evidence")).to_have_text("纪要.pdf")
+    shot("-leader-task")
+    page.goto("/inbox/")
+    expect(page.locator('.inbox-section[data-kind="instruction_reply"]')).to_have_count(0)
