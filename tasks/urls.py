@@ -74,6 +74,7 @@ urlpatterns = [
     path("deliveries/failed/", inbox.deliveries_failed, name="deliveries_failed"),
     path("deliveries/<int:pk>/", inbox.delivery_action, name="delivery_action"),
     path("notices/robots/", notices.robot_list, name="robot_list"),
+    path("notices/contacts/", notices.contacts, name="contacts"),
     path("notices/robots/add/", notices.robot_add, name="robot_add"),
     path("notices/robots/<int:pk>/", notices.robot_edit, name="robot_edit"),
     path("notices/robots/<int:pk>/delete/", notices.robot_delete, name="robot_delete"),

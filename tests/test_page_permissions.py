@@ -244,6 +244,8 @@ PAGES = [
     Page("ledger download", "download_ledger", lambda s, u: reverse("report_download", args=[s.ledger().pk])),
     Page("late departments", "see_late_reports", lambda s, u: reverse("late_reports")),
     Page("robot list", "see_robots", lambda s, u: reverse("robot_list")),
+    # The department heads' contacts: the departments of the user's own region, as the robots.
+    Page("head contacts", "see_robots", lambda s, u: reverse("contacts")),
     Page(
         "robot add",
         "manage_robots",

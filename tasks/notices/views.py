@@ -8,14 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from regions.models import Department
 from tasks.access import require_robot_manager
 from tasks.models import Robot
 from tasks.notices.forms import RobotForm
+from tasks.notices.services.contacts import contact_departments, update_head
 from tasks.notices.services.robots import (
     create_robot,
     get_robot_for,
@@ -106,3 +109,39 @@ def robot_test(request: HttpRequest, pk: int) -> HttpResponse:
     text = _("%(summary)s Answer: %(answer)s") % {"summary": result.summary, "answer": result.answer or "—"}
     (messages.success if result.ok else messages.error)(request, text)
     return redirect("robot_edit", pk=robot.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contacts(request: HttpRequest) -> HttpResponse:
+    """The department heads' contacts (the escalation ladder's second step), edited one row at a time."""
+    require_robot_manager(request.user)
+    departments = contact_departments(request.user)
+    errors: dict[int, dict[str, list[str]]] = {}
+    if request.method == "POST":
+        try:
+            department = departments.get(pk=int(request.POST.get("department", "0")))
+        except (ValueError, Department.DoesNotExist):
+            raise Http404(_("No such department.")) from None
+        try:
+            update_head(
+                request.user,
+                department,
+                name=request.POST.get("head_name", ""),
+                mobile=request.POST.get("head_mobile", ""),
+                email=request.POST.get("head_email", ""),
+            )
+        except ValidationError as error:
+            errors[department.pk] = error.message_dict
+        else:
+            messages.success(
+                request, _("Saved the head's contact of %(department)s.") % {"department": department.name}
+            )
+            return redirect("contacts")
+    page = Paginator(departments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tasks/notices/contacts.html",
+        {"page": page, "errors": errors, "posted": request.POST if errors else {}},
+        status=400 if errors else 200,
+    )
