@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,3 +95,60 @@ def _set_demo_password(user: User, created: bool) -> str:
         user.save(update_fields=["password"])
         return "created"
     return "exists" if user.check_password(DEMO_PASSWORD) else "exists, password changed by its owner"
+
+
+def seed_demo_activity() -> list[str]:
+    """A little of the 督办 loop in motion, so that each demo role's 待办 has something in it: 医保局
+    asks to close a task, 卫健委 asks for more time, the leader writes a 批示 and the office sends a 催办.
+    Through the real services (their events and notices included); once only. What was done."""
+    from django.utils import timezone
+
+    from tasks.instructions.services.instructing import give_instruction
+    from tasks.ledger.services.extensions import request_extension
+    from tasks.ledger.services.progress import request_completion
+    from tasks.models import Assignment, Deadline, Event, Task, TaskStatus
+    from tasks.reminders.services.sending import send_manual_reminder
+
+    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])}
+    needed = ("office_zz", "leader_zz", "liaison_ybj", "liaison_wjw")
+    if any(name not in users for name in needed) or Event.objects.filter(actor__in=users.values()).exists():
+        return []
+    office, leader, ybj, wjw = (users[name] for name in needed)
+
+    def led_by(user) -> Task | None:
+        return (
+            Task.objects.filter(
+                assignments__department_id=user.department_id, assignments__role=Assignment.Role.LEAD
+            )
+            .exclude(status__in=[TaskStatus.COMPLETED, TaskStatus.PENDING_VERIFICATION])
+            .order_by("document_id", "position")
+            .first()
+        )
+
+    done = []
+    closing = led_by(ybj)
+    if closing is not None:
+        request_completion(closing, ybj, "已完成工作部署并印发实施方案。")
+        done.append(f"{ybj.username} requested completion of task {closing.pk}")
+        give_instruction(leader, text="请医保局抓紧推进，月底前报送进展。", task=led_by(ybj) or closing)
+        done.append(f"{leader.username} wrote an instruction")
+    dated = (
+        Task.objects.filter(assignments__department_id=wjw.department_id, due_on__isnull=False)
+        .filter(deadlines__kind=Deadline.Kind.DATE)
+        .exclude(status__in=[TaskStatus.COMPLETED, TaskStatus.PENDING_VERIFICATION])
+        .order_by("-due_on", "pk")
+        .first()
+    )
+    if dated is not None:
+        request_extension(
+            dated,
+            wjw,
+            requested_due_on=max(dated.due_on, timezone.localdate()) + datetime.timedelta(days=90),
+            reason="国家配套文件尚未出台，需顺延。",
+        )
+        done.append(f"{wjw.username} asked to extend task {dated.pk}")
+    reminded = led_by(wjw)
+    if reminded is not None:
+        send_manual_reminder(reminded, office, message="请于本周五前报送该任务进展情况及佐证材料。")
+        done.append(f"{office.username} reminded the departments of task {reminded.pk}")
+    return done

@@ -65,6 +65,26 @@ def test_bootstrap_is_idempotent(bootstrapped):
     assert "already imported" in out.getvalue()
 
 
+def test_bootstrap_demo_sets_the_loop_in_motion_once(bootstrapped):
+    """Each demo role finds something in 待办, made through the real services; a second run adds nothing."""
+    from accounts.models import User
+    from tasks.inbox.services import items as inbox
+    from tasks.models import Event
+
+    kinds = {
+        name: {s.kind for s in inbox.sections(User.objects.get(username=name))}
+        for name in ("office_zz", "liaison_ybj")
+    }
+    assert {"completion_request", "extension_request"} <= kinds["office_zz"]
+    assert {"instruction", "reminder"} <= kinds["liaison_ybj"]
+    assert "demo activity:" in bootstrapped
+    events = Event.objects.count()
+    out = io.StringIO()
+    call_command("bootstrap", "--demo", stdout=out)
+    assert Event.objects.count() == events
+    assert "demo activity:" not in out.getvalue()
+
+
 def test_bootstrap_keeps_a_password_the_owner_changed(bootstrapped):
     user = User.objects.get(username="office_zz")
     user.set_password("a-new-secret-passphrase")

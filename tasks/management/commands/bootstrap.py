@@ -21,6 +21,7 @@ class Command(BaseCommand):
         try:
             documents = demo.import_seed_documents()
             accounts = demo.create_demo_accounts()
+            activity = demo.seed_demo_activity()
         except (AccountError, DocumentImportError) as error:
             raise CommandError(str(error)) from None
         for document, created in documents:
@@ -32,3 +33,5 @@ class Command(BaseCommand):
             role = user.get_role_display() if user.role else "superuser"
             scope = user.department or user.region or ""
             self.stdout.write(f"  {user.username:<12} {role} {scope} [{state}]")
+        for line in activity:
+            self.stdout.write(f"demo activity: {line}")
