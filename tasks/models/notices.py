@@ -321,11 +321,13 @@ class InstructionReply(models.Model):
 
 
 class Escalation(models.Model):
-    """One step of the escalation ladder reached by one overdue task: recorded once, never twice."""
+    """One step of the escalation ladder reached by one overdue task: recorded once, never twice, per
+    overdue spell (the due date it counts from: after an extension the ladder starts again)."""
 
     task = models.ForeignKey(
         "tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="escalations"
     )
+    due_on = models.DateField(_("due date"))
     step = models.PositiveSmallIntegerField(_("step"))
     escalated_on = models.DateField(_("escalated on"))
     event = models.ForeignKey(
@@ -336,8 +338,10 @@ class Escalation(models.Model):
     class Meta:
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
-        ordering = ["task_id", "step"]
-        constraints = [models.UniqueConstraint(fields=["task", "step"], name="escalation_once_per_step")]
+        ordering = ["task_id", "due_on", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "due_on", "step"], name="escalation_once_per_step")
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id} step {self.step}"

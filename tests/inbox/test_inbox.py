@@ -174,3 +174,36 @@ def test_the_queries_do_not_grow_with_the_data(
             inbox.count(user)
         with django_assert_max_num_queries(2 * sections + 4):
             inbox.sections(user)
+
+
+def test_a_return_is_the_leading_departments_and_the_office_can_settle_it(
+    office, liaison, other_liaison, insurance_task
+):
+    from tasks.ledger.services.editing import update_task
+
+    request_completion(insurance_task, liaison, "已完成。")
+    task = fresh(insurance_task)
+    return_task(task, office, reason="佐证材料不全", expected_version=task.version)
+    # 卫健委 cooperates: the return was not sent to it, and its own report does not answer it.
+    assert "task_returned" not in kinds(other_liaison)
+    record_progress(fresh(insurance_task), other_liaison, status=TaskStatus.IN_PROGRESS, percent=50)
+    assert kinds(liaison).get("task_returned") == 1
+    # The office closes the task by editing its status: nothing is left to answer.
+    task = fresh(insurance_task)
+    update_task(task, expected_version=task.version, user=office, status=TaskStatus.COMPLETED)
+    assert "task_returned" not in kinds(liaison)
+
+
+@pytest.mark.parametrize(
+    ("today", "period"),
+    [
+        (datetime.date(2026, 3, 2), "2026-01"),  # February's report is not due yet: January's is the latest
+        (datetime.date(2026, 3, 31), "2026-02"),
+        (datetime.date(2026, 1, 5), "2025-11"),
+    ],
+)
+def test_the_leaders_late_departments_are_of_the_latest_period_past_due(today, period):
+    from tasks.reports.services.periods import due_date
+
+    assert inbox.late_period(today) == period
+    assert due_date(period) < today

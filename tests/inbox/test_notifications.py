@@ -152,3 +152,31 @@ def test_every_page_fetches_the_badges_after_loading_so_its_queries_do_not_chang
 def test_the_anonymous_are_sent_to_log_in(client):
     for name in ("notifications", "notifications_unread", "inbox", "inbox_badge"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_a_notice_is_in_the_portals_language_whoever_acts(client, office, liaison, insurance_task):
+    """An office clerk on the English interface returns a task: the liaison reads it in Chinese."""
+    request_completion(insurance_task, liaison, "已完成。")
+    task = Task.objects.get(pk=insurance_task.pk)
+    with translation.override("en"):
+        return_task(task, office, reason="佐证材料不全", expected_version=task.version)
+    event = Notification.objects.get(recipient=liaison).event
+    assert event.title.startswith("已退回")
+    assert "医改办退回了销号申请" in event.body
+
+
+def test_a_second_reminder_to_a_newcomer_posts_only_to_the_newcomers_group(
+    office, liaison, other_liaison, insurance_task, health_commission, insurance_bureau
+):
+    from tasks.models import Delivery
+    from tests.factories import UserFactory
+    from tests.notices.factories import RobotFactory
+
+    health_group = RobotFactory(region=insurance_bureau.region, department=health_commission)
+    insurance_group = RobotFactory(region=insurance_bureau.region, department=insurance_bureau)
+    send_manual_reminder(insurance_task, office, message="请报送。")
+    assert set(Delivery.objects.values_list("robot_id", flat=True)) >= {health_group.pk, insurance_group.pk}
+    Delivery.objects.all().delete()
+    UserFactory(username="zz_insurance_2", liaison=True, department=insurance_bureau)
+    send_manual_reminder(insurance_task, office, message="请报送。")
+    assert list(Delivery.objects.values_list("robot_id", flat=True)) == [insurance_group.pk]

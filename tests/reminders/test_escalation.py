@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from reform.workdays import add_workdays, is_workday
 from tasks.jobs import scan_reminders as scan_job
-from tasks.models import Channel, Delivery, Escalation, EventKind, Notification, Task, TaskStatus
+from tasks.models import Channel, Deadline, Delivery, Escalation, EventKind, Notification, Task, TaskStatus
 from tasks.reminders.services.escalation import escalate_overdue, ladder
 from tasks.reminders.services.scan import scan_reminders
 from tests.factories import DeadlineFactory
@@ -124,3 +124,41 @@ def test_the_default_ladder_is_well_formed():
     from reform import settings as project_settings
 
     assert [s.audience for s in ladder(project_settings.ESCALATION_LADDER)] == ["liaison", "head", "office"]
+
+
+def test_running_twice_on_a_day_takes_one_step_only(overdue, django_capture_on_commit_callbacks):
+    late = add_workdays(FIRST_NOTICE, 8)
+    run(late, django_capture_on_commit_callbacks)
+    run(late, django_capture_on_commit_callbacks)
+    assert steps(overdue) == [1]
+
+
+def test_an_extension_starts_the_ladder_again(overdue, django_capture_on_commit_callbacks):
+    for n in (2, 3, 5):
+        run(add_workdays(FIRST_NOTICE, n), django_capture_on_commit_callbacks)
+    assert steps(overdue) == [1, 2, 3]
+    # The deadline moves (an approved extension) and the task is overdue again later.
+    new_due = datetime.date(2026, 7, 1)
+    Deadline.objects.filter(task=overdue).update(due_on=new_due)
+    Task.objects.filter(pk=overdue.pk).update(due_on=new_due)
+    notice = datetime.date(2026, 7, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_reminders(notice)
+    run(add_workdays(notice, 2), django_capture_on_commit_callbacks)
+    assert list(Escalation.objects.filter(task=overdue, due_on=new_due).values_list("step", flat=True)) == [1]
+
+
+def test_a_task_awaiting_verification_is_not_escalated(overdue, django_capture_on_commit_callbacks):
+    Task.objects.filter(pk=overdue.pk).update(status=TaskStatus.PENDING_VERIFICATION)
+    assert run(add_workdays(FIRST_NOTICE, 3), django_capture_on_commit_callbacks)["escalated"] == 0
+
+
+def test_a_failed_escalation_email_reaches_the_offices_list(
+    overdue, office, django_capture_on_commit_callbacks
+):
+    from tasks.notices.services.failures import attention_deliveries
+
+    run(add_workdays(FIRST_NOTICE, 2), django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.filter(event__kind=EventKind.ESCALATION).first()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error="550")
+    assert list(attention_deliveries(office).values_list("pk", flat=True)) == [delivery.pk]

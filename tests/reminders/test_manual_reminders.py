@@ -122,9 +122,9 @@ class TestSending:
             UserFactory(liaison=True, department=insurance_bureau, username=f"many{n}")
 
         # Scope, liaisons, reminded today and one insert, plus the transaction's and the insert's
-        # savepoints; then the in-app event: the task's departments, the document (its region), the
-        # event, its notifications, the robots to post it, and the reminders' link to the event.
-        with django_assert_num_queries(13):
+        # savepoints; then the in-app event: the document (its region), the event, its notifications,
+        # the robots to post it, and the reminders' link to the event.
+        with django_assert_num_queries(12):
             reminders = send_manual_reminder(insurance_task, office, message=MESSAGE)
 
         assert len(reminders) == 10

@@ -39,10 +39,10 @@ from tasks.models import (
     Task,
     TaskStatus,
 )
-from tasks.models.ledger import overdue_q
+from tasks.models.ledger import CLOSED_STATUSES, LEADING_ROLES, overdue_q
 from tasks.notices.services.failures import attention_deliveries
 from tasks.reports.services.department import period_label, reports_visible_to
-from tasks.reports.services.periods import previous_period
+from tasks.reports.services.periods import due_date, period_bounds, previous_period
 from tasks.reports.services.workflow import late_departments
 
 __all__ = ["Item", "Section", "count", "sections"]
@@ -266,12 +266,16 @@ OFFICE = (
 # Liaisons ----------------------------------------------------------------------------------------
 
 
-def _department_tasks(user) -> QuerySet[Task]:
-    return Task.objects.filter(assignments__department_id=user.department_id)
-
-
 def _returned_tasks(user) -> QuerySet[Task]:
-    return _department_tasks(user).exclude(returned_reason="").order_by("-updated_at", "pk")
+    """Returned to the leading department (the return went to it), and still open."""
+    return (
+        Task.objects.filter(
+            assignments__department_id=user.department_id, assignments__role__in=LEADING_ROLES
+        )
+        .exclude(returned_reason="")
+        .exclude(status__in=[*CLOSED_STATUSES, TaskStatus.PENDING_VERIFICATION])
+        .order_by("-updated_at", "pk")
+    )
 
 
 def _department_reports(user, *statuses: str) -> QuerySet[Report]:
@@ -327,7 +331,10 @@ LIAISON = (
     _Source(
         "reminder",
         gettext_lazy("Reminders received"),
-        lambda user: _unread(user, EventKind.REMINDER, EventKind.ESCALATION),
+        # A reminder about a task since completed or suspended has nothing left to do.
+        lambda user: _unread(user, EventKind.REMINDER, EventKind.ESCALATION).exclude(
+            event__task__status__in=CLOSED_STATUSES
+        ),
         _notice_item,
     ),
     _Source(
@@ -352,15 +359,24 @@ def _overdue(user) -> QuerySet[Task]:
     return Task.objects.visible_to(user).filter(overdue_q(timezone.localdate())).order_by("due_on", "pk")
 
 
+def late_period(today: datetime.date) -> str:
+    """The latest period whose report is past due: last month's once its due date has passed, before
+    then the month before (so the late departments never vanish in the first days of a month)."""
+    period = previous_period(today)
+    if today <= due_date(period):
+        period = previous_period(period_bounds(period)[0])
+    return period
+
+
 def _late_departments(user):
     scope = scope_of(user)
     region = None if scope.everything else Region.objects.filter(pk=scope.region_id).first()
     today = timezone.localdate()
-    return late_departments(region, previous_period(today), today).order_by("region__code", "name")
+    return late_departments(region, late_period(today), today).order_by("region__code", "name")
 
 
 def _late_item(department) -> Item:
-    period = previous_period(timezone.localdate())
+    period = late_period(timezone.localdate())
     return Item(
         "report_late",
         department.name,
@@ -383,7 +399,7 @@ LEADER = (
         gettext_lazy("Departments late with their report"),
         _late_departments,
         _late_item,
-        lambda user: reverse("late_reports"),
+        lambda user: reverse("late_reports") + "?" + urlencode({"period": late_period(timezone.localdate())}),
     ),
     _Source(
         "instruction_reply",

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -71,12 +73,13 @@ def instruction_url(instruction: Instruction) -> str:
 def _announce_instruction(
     instruction: Instruction, departments: list[int], region_id: int | None
 ) -> Published:
-    if instruction.task_id:
-        title = _("Leader's instruction: %(task)s") % {"task": _short(instruction.task)}
-    else:
-        title = _("Leader's instruction on the overdue tasks of %(department)s") % {
-            "department": instruction.department.name
-        }
+    with translation.override(settings.LANGUAGE_CODE):  # stored and sent for everyone
+        if instruction.task_id:
+            title = _("Leader's instruction: %(task)s") % {"task": _short(instruction.task)}
+        else:
+            title = _("Leader's instruction on the overdue tasks of %(department)s") % {
+                "department": instruction.department.name
+            }
     return publish(
         EventKind.INSTRUCTION,
         title=title,
@@ -165,9 +168,13 @@ def reply(user: User, instruction: Instruction, *, text: str, file=None) -> Inst
                 answer.evidence.save(f"upload{checked.extension}", File(file), save=False)
             answer.save()
             region_id = _region_of(instruction)
+            with translation.override(settings.LANGUAGE_CODE):  # stored and sent for everyone
+                title = _("Reply to your instruction: %(department)s") % {
+                    "department": answer.department.name
+                }
             publish(
                 EventKind.INSTRUCTION_REPLY,
-                title=_("Reply to your instruction: %(department)s") % {"department": answer.department.name},
+                title=title,
                 body=text,
                 url=instruction_url(instruction),
                 recipients=[instruction.author, *region_office(region_id)],

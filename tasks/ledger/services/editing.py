@@ -387,7 +387,10 @@ def edit_task(
         after = snapshot(current.pk)
         if before != after:
             diff[name] = [before, after]
-    bump_version(current, **clean_fields)
+    extra = {}
+    if "status" in diff and current.returned_reason:
+        extra["returned_reason"] = ""  # the office settled the task's status itself: no longer 已退回
+    bump_version(current, **clean_fields, **extra)
     if diff:
         TaskChange.objects.create(task=current, actor=user, action=TaskChange.Action.UPDATED, changes=diff)
     task.refresh_from_db()

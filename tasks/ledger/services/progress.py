@@ -28,11 +28,12 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
+from tasks.models.ledger import LEADING_ROLES
 from tasks.notices.services import announce
 from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 from tasks.uploads import CheckedEvidence, check_evidence
 
-__all__ = ["record_progress", "request_completion", "return_task", "verify_completion"]
+__all__ = ["clear_return", "record_progress", "request_completion", "return_task", "verify_completion"]
 
 # Completion is only reached through verification and the request for it only through
 # request_completion, so that cooperating departments cannot close a task.
@@ -172,12 +173,22 @@ def _store_report(
         actuals=actuals,
         evidence_names=[checked.safe_name for _upload, checked in files],
     )
-    # Reporting again answers a return: the task is no longer 已退回.
-    bump_version(current, status=status, progress=percent, returned_reason="")
+    bump_version(current, status=status, progress=percent)
+    clear_return([current.pk], user)
     TaskChange.objects.create(
         task=current, actor=user, action=TaskChange.Action.PROGRESS, changes=changes, note=narrative
     )
     return update
+
+
+def clear_return(task_ids: list[int], user) -> None:
+    """Reporting again answers a return (the task is no longer 已退回) — when the report is the leading
+    department's (the one the return was sent to) or the office's; a cooperating department's is not."""
+    rows = Task.objects.filter(pk__in=task_ids).exclude(returned_reason="")
+    department_id = reporting_department_id(user)
+    if department_id is not None:
+        rows = rows.filter(assignments__department_id=department_id, assignments__role__in=LEADING_ROLES)
+    rows.update(returned_reason="")
 
 
 def _report(

@@ -31,6 +31,7 @@ from tasks.ledger.services.editing import VersionConflict, check_percent, jsonab
 from tasks.ledger.services.progress import (
     check_status,
     clean_readings,
+    clear_return,
     progress_changes,
     refuse_completed,
     reporting_department_id,
@@ -250,8 +251,8 @@ def record_progress_batch(user, items: Sequence[ProgressItem], *, report=None) -
                 {pk: (locked[pk].status, locked[pk].progress, locked[pk].version) for pk in before},
                 now,
             )
-            # Reporting again answers a return (see progress._store_report).
-            Task.objects.filter(pk__in=list(before)).exclude(returned_reason="").update(returned_reason="")
+            # Reporting again answers a return (progress.clear_return).
+            clear_return(list(before), user)
             TaskChange.objects.bulk_create(changes)
             updates.extend(chunk_updates)
         dashboard_cache.warm_after_commit()

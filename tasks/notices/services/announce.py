@@ -8,7 +8,11 @@ robots.
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -24,6 +28,18 @@ __all__ = [
     "task_returned",
     "task_verified",
 ]
+
+
+def _in_portal_language(announce):
+    """Notices are stored, emailed and posted once for everyone: in the portal's language, not in the
+    language of whoever happened to act."""
+
+    @functools.wraps(announce)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return announce(*args, **kwargs)
+
+    return wrapper
 
 
 def _task_url(task: Task) -> str:
@@ -47,6 +63,7 @@ def _short(task: Task) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+@_in_portal_language
 def task_verified(task: Task, actor: User) -> Published:
     departments = _leading_departments(task)
     return publish(
@@ -62,6 +79,7 @@ def task_verified(task: Task, actor: User) -> Published:
     )
 
 
+@_in_portal_language
 def task_returned(task: Task, actor: User, reason: str) -> Published:
     departments = _leading_departments(task)
     return publish(
@@ -77,6 +95,7 @@ def task_returned(task: Task, actor: User, reason: str) -> Published:
     )
 
 
+@_in_portal_language
 def extension_decided(request: ExtensionRequest, actor: User) -> Published:
     task = request.task
     approved = request.status == ExtensionRequest.Status.APPROVED
@@ -104,6 +123,7 @@ def extension_decided(request: ExtensionRequest, actor: User) -> Published:
     )
 
 
+@_in_portal_language
 def report_submitted(report: Report, actor: User) -> Published:
     return publish(
         EventKind.REPORT_SUBMITTED,
@@ -118,6 +138,7 @@ def report_submitted(report: Report, actor: User) -> Published:
     )
 
 
+@_in_portal_language
 def report_approved(report: Report, actor: User) -> Published:
     return publish(
         EventKind.REPORT_APPROVED,
@@ -133,6 +154,7 @@ def report_approved(report: Report, actor: User) -> Published:
     )
 
 
+@_in_portal_language
 def report_returned(report: Report, actor: User, reason: str) -> Published:
     return publish(
         EventKind.REPORT_RETURNED,
@@ -147,12 +169,11 @@ def report_returned(report: Report, actor: User, reason: str) -> Published:
     )
 
 
+@_in_portal_language
 def task_reminded(task: Task, actor: User, reminders: list[Reminder], message: str) -> Published:
     """A manual 催办: in-app to each person reminded (the email is the Reminder's own), and the robots of
-    the task's departments."""
-    departments = list(
-        Assignment.objects.filter(task_id=task.pk).values_list("department_id", flat=True).distinct()
-    )
+    their departments (a second 催办 that reaches only a newcomer posts only to the newcomer's group)."""
+    departments = sorted({r.recipient.department_id for r in reminders if r.recipient.department_id})
     return publish(
         EventKind.REMINDER,
         title=_("Reminder from the reform office: %(task)s") % {"task": _short(task)},
@@ -161,7 +182,7 @@ def task_reminded(task: Task, actor: User, reminders: list[Reminder], message: s
         recipients=[r.recipient for r in reminders],
         actor=actor,
         region_id=task.document.region_id,
-        department_ids=departments if reminders else [],
+        department_ids=departments,
         task=task,
         email=False,
     )

@@ -8,8 +8,10 @@ notifies every liaison of an overdue task on each working day). The ladder (sett
 (分管领导) of the document's region. One step a day at most: a task that reaches two thresholds at once
 takes the lower today and the next on the next working day.
 
-The claim is the Escalation row (unique per task and step), inserted with its event in one
-transaction: a re-run, a second worker or a double-fired beat finds the step taken and skips it.
+The claim is the Escalation row (unique per task, due date and step), inserted with its event in one
+transaction: a re-run, a second worker or a double-fired beat finds the step taken and skips it, and a
+task escalated today waits for the next working day. An extension moves the due date, so a task overdue
+again climbs the ladder from its first step.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from reform.workdays import is_workday, workdays_between
 from regions.models import Department
-from tasks.models import Assignment, Escalation, EventKind, Reminder, Task
+from tasks.models import Assignment, Escalation, EventKind, Reminder, Task, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES
 from tasks.notices.services.events import department_liaisons, publish, region_office
 
@@ -62,7 +64,8 @@ def ladder(entries: list[str] | None = None) -> list[Step]:
 
 
 def _first_notices(today: datetime.date) -> dict[int, datetime.date]:
-    """Open tasks overdue today, with the day of their first digest after the due date."""
+    """Open tasks overdue today, with the day of their first digest after the due date. A task awaiting
+    verification (销号) is the office's to decide, not the department's to be escalated."""
     through = Reminder.tasks.through
     rows = (
         through.objects.filter(
@@ -70,7 +73,7 @@ def _first_notices(today: datetime.date) -> dict[int, datetime.date]:
             task__due_on__lt=today,
             reminder__sent_on__gt=F("task__due_on"),
         )
-        .exclude(task__status__in=CLOSED_STATUSES)
+        .exclude(task__status__in=[*CLOSED_STATUSES, TaskStatus.PENDING_VERIFICATION])
         .values("task_id")
         .annotate(first=Min("reminder__sent_on"))
         .values_list("task_id", "first")
@@ -79,9 +82,10 @@ def _first_notices(today: datetime.date) -> dict[int, datetime.date]:
 
 
 def _audience(step: Step, task: Task, leading: list[int], heads: dict[int, Department]) -> dict:
+    # Every step is the office's business too: its failed deliveries reach the office's list.
     region_id = task.document.region_id
     if step.audience == "liaison":
-        return {"recipients": department_liaisons(leading), "department_ids": leading}
+        return {"recipients": department_liaisons(leading), "department_ids": leading, "region_id": region_id}
     if step.audience == "head":
         addresses = [
             (f"{heads[d].name} {heads[d].head_name}".strip(), heads[d].head_email)
@@ -94,6 +98,7 @@ def _audience(step: Step, task: Task, leading: list[int], heads: dict[int, Depar
             "email": False,
             "addresses": addresses,
             "department_ids": leading,
+            "region_id": region_id,
         }
     return {"recipients": region_office(region_id, leaders=True), "region_id": region_id}
 
@@ -106,18 +111,23 @@ def escalate_overdue(today: datetime.date) -> dict:
     if not steps:
         return {"today": today.isoformat(), "workday": True, "escalated": 0}
     first = _first_notices(today)
-    reached = dict(
-        Escalation.objects.filter(task_id__in=list(first))
+    # The steps of the current overdue spell only (counted from the task's due date now); and a task
+    # escalated today waits for the next working day, however often the job runs.
+    reached = {
+        task_id: (top, last)
+        for task_id, top, last in Escalation.objects.filter(task_id__in=list(first), due_on=F("task__due_on"))
         .values("task_id")
-        .annotate(top=Max("step"))
-        .values_list("task_id", "top")
-    )
+        .annotate(top=Max("step"), last=Max("escalated_on"))
+        .values_list("task_id", "top", "last")
+    }
     elapsed_of: dict[datetime.date, int] = {}
     due: dict[int, Step] = {}
     for task_id, since in first.items():
         if since not in elapsed_of:
             elapsed_of[since] = workdays_between(since, today)
-        taken = reached.get(task_id, 0)
+        taken, last = reached.get(task_id, (0, None))
+        if last is not None and last >= today:
+            continue
         if taken >= len(steps):
             continue
         step = steps[taken]  # the next step only: one a day
@@ -141,7 +151,9 @@ def escalate_overdue(today: datetime.date) -> dict:
             days = elapsed_of[first[task_id]]
             try:
                 with transaction.atomic():
-                    claim = Escalation.objects.create(task=task, step=step.number, escalated_on=today)
+                    claim = Escalation.objects.create(
+                        task=task, due_on=task.due_on, step=step.number, escalated_on=today
+                    )
                     published = publish(
                         EventKind.ESCALATION,
                         title=_("Escalation (step %(step)s): %(task)s")

@@ -96,7 +96,8 @@ def send_manual_reminder(
     if urgent and not reason:
         raise ValidationError(_("Give the reason for an urgent reminder."), code="reason")
     if urgent:
-        message = _("Urgent (%(reason)s): %(message)s") % {"reason": reason, "message": message}
+        with translation.override(settings.LANGUAGE_CODE):  # stored and sent: the portal's language
+            message = _("Urgent (%(reason)s): %(message)s") % {"reason": reason, "message": message}
     kind = Reminder.Kind.URGENT if urgent else Reminder.Kind.MANUAL
     today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai: the day as the offices count it
     liaisons = list(
