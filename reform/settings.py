@@ -1,5 +1,6 @@
 """Settings for the reform task ledger, read from the environment (see .env.example)."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -220,6 +221,14 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 # (head: the department's head contact, by email), the office staff and leaders of the document's region
 # (office).
 ESCALATION_LADDER = env_list("ESCALATION_LADDER", ["3:liaison", "5:head", "10:office"])
+_ladder_days = [
+    int(e.split(":")[0]) for e in ESCALATION_LADDER if re.fullmatch(r"\d+:(liaison|head|office)", e)
+]
+if len(_ladder_days) != len(ESCALATION_LADDER) or _ladder_days != sorted(set(_ladder_days)):
+    raise ImproperlyConfigured(
+        "ESCALATION_LADDER must be days:liaison|head|office entries with increasing days, "
+        f"e.g. 3:liaison,5:head,10:office, not {','.join(ESCALATION_LADDER)!r}"
+    )
 # A digest lists this many tasks and links to the list for the rest, so that an email stays readable.
 REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 50)
 # After a write, a job recomputes the dashboards opened recently (tasks/dashboard/services/cache.py),

@@ -90,6 +90,13 @@ class TestStartingInProduction:
         assert "ImproperlyConfigured: DEBUG must be one of" in result.stderr
         assert "'maybe'" in result.stderr
 
+    @pytest.mark.parametrize("ladder", ["5:head,2:office", "3:mayor", "x:liaison"])
+    def test_a_malformed_escalation_ladder_stops_it_naming_the_variable(self, ladder):
+        result = start(SECRET_KEY="k", ESCALATION_LADDER=ladder)
+
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: ESCALATION_LADDER must be" in result.stderr
+
     def test_a_debug_value_that_is_not_a_boolean_stops_it_even_without_a_secret_key(self):
         result = start(DEBUG="maybe")
 
