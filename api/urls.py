@@ -16,6 +16,7 @@ from tasks.dashboard.api import DashboardView
 from tasks.imports.api import DocumentImportViewSet
 from tasks.inbox.api import InboxView, NotificationViewSet
 from tasks.instructions.api import (
+    DepartmentInstructionsView,
     InstructionRepliesView,
     InstructionViewSet,
     ReplyEvidenceDownloadView,
@@ -85,6 +86,11 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("tasks/<int:pk>/progress/", TaskProgressView.as_view(), name="task-progress"),
+    path(
+        "departments/<int:pk>/instructions/",
+        DepartmentInstructionsView.as_view(),
+        name="department-instructions",
+    ),
     path("tasks/<int:pk>/reminders/", TaskRemindersView.as_view(), name="task-reminders"),
     path(
         "tasks/<int:pk>/completion-request/",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,7 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.negotiation import FirstRenderer
-from tasks.access import get_task_for, require_instructor, require_replier
+from regions.models import Department
+from tasks.access import NotPermitted, get_task_for, may_instruct, require_instructor, require_replier
 from tasks.instructions.files import reply_evidence_response
 from tasks.instructions.filtersets import InstructionFilterSet
 from tasks.instructions.serializers import (
@@ -35,6 +36,7 @@ from tasks.instructions.serializers import (
 from tasks.instructions.services.instructing import give_instruction, reply
 from tasks.instructions.services.queries import instructions_visible_to, with_replies
 from tasks.models import Instruction, InstructionReply, Task
+from tasks.reports.services.department import departments_in_scope
 from tasks.uploads import CONTENT_TYPES
 
 # Codes of the services' ValidationErrors -> the request field they are about.
@@ -157,3 +159,48 @@ class ReplyEvidenceDownloadView(APIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         return reply_evidence_response(request.user, pk)
+
+
+class DepartmentInstructionsView(generics.ListCreateAPIView):
+    """GET: the instructions on the department's overdue tasks, newest first. POST: a leader's 批示 on
+    them (the department must have overdue tasks it leads); anyone else in scope gets 403."""
+
+    parser_classes = [JSONParser]
+    serializer_class = InstructionSerializer
+    service_error_fields = ERROR_FIELDS
+
+    def department(self) -> Department:
+        try:
+            return departments_in_scope(self.request.user).get(pk=self.kwargs["pk"])
+        except Department.DoesNotExist:
+            raise Http404(_("No such department.")) from None
+
+    def get_queryset(self) -> QuerySet[Instruction]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no department
+            return Instruction.objects.none()
+        rows = instructions_visible_to(self.request.user).filter(
+            task__isnull=True, department=self.department()
+        )
+        return with_replies(rows).order_by("-created_at", "-pk")
+
+    @extend_schema(summary="The instructions (领导批示) on a department's overdue tasks, newest first")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Write an instruction (领导批示) on a department's overdue tasks: leaders only",
+        request=InstructionInputSerializer,
+        responses={201: InstructionSerializer},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        department = self.department()  # 404 out of scope
+        if not may_instruct(request.user):  # 403 before the body is read
+            raise NotPermitted(_("Only leaders write instructions (领导批示)."))
+        form = InstructionInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        instruction = give_instruction(request.user, text=form.validated_data["text"], department=department)
+        instruction = with_replies(Instruction.objects.filter(pk=instruction.pk)).get()
+        return Response(
+            InstructionSerializer(instruction, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -18,6 +18,7 @@ their "out of scope" object (长沙市's) answers 200 too.
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from rest_framework.authtoken.models import Token
 
@@ -302,6 +304,13 @@ class Case:
         # The API's personas are the table's: other_liaison's 卫健委 is not on own_task nor 医保局's report.
         outcome = TABLE[self.rule][persona] if scope == IN else outside_scope(self.rule, persona)
         return api_status(outcome, self.ok, self.out_of_scope)
+
+
+def overdue(world: World, scope: str) -> None:
+    """The scope's department leads a task past its deadline (an instruction on its overdue tasks)."""
+    past = timezone.localdate() - datetime.timedelta(days=10)
+    Deadline.objects.filter(task=world.tasks[scope]).update(due_on=past)
+    Task.objects.filter(pk=world.tasks[scope].pk).update(due_on=past)
 
 
 def if_match(world: World, scope: str) -> dict[str, str]:
@@ -628,6 +637,22 @@ CASES = [
     ),
     Case(
         "instruction list", "get", lambda w, s: f"{API}/instructions/", expected=everyone(200), scoped=False
+    ),
+    # On a department's overdue tasks: seen by who sees the department's report, written by leaders.
+    Case(
+        "department instruction list",
+        "get",
+        lambda w, s: f"{API}/departments/{w.departments[s].pk}/instructions/",
+        rule="see_report",
+    ),
+    Case(
+        "department instruction",
+        "post",
+        lambda w, s: f"{API}/departments/{w.departments[s].pk}/instructions/",
+        rule="instruct_department",
+        ok=201,
+        body=lambda w, s, u: {"text": "逾期任务请逐项说明原因。"},
+        prepare=overdue,
     ),
     Case(
         "instruction detail",

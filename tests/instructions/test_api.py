@@ -123,3 +123,34 @@ def test_the_list_is_scoped_and_filtered(
     assert ids(task=own_task.pk, department=insurance_bureau.pk) == [waiting.pk, answered.pk]
     assert ids(task=foreign_task.pk) == []
     assert client.get("/api/v1/instructions/", {"task": "abc"}).status_code == 400
+
+
+def test_a_leader_instructs_a_department_on_its_overdue_tasks(
+    api_client, leader, liaison, own_task, insurance_bureau, changsha_bureau
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from tasks.models import Deadline, Notification, Task
+
+    url = f"/api/v1/departments/{insurance_bureau.pk}/instructions/"
+    # Nothing overdue yet: refused, saying why, and nothing written.
+    response = api_client(leader).post(url, {"text": "逾期任务请逐项说明原因。"}, format="json")
+    assert response.status_code == 400
+    assert not Instruction.objects.exists()
+
+    past = timezone.localdate() - datetime.timedelta(days=10)
+    Deadline.objects.filter(task=own_task).update(due_on=past)
+    Task.objects.filter(pk=own_task.pk).update(due_on=past)
+    response = api_client(leader).post(url, {"text": "逾期任务请逐项说明原因。"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["task"] is None
+    assert body["department"]["id"] == insurance_bureau.pk
+    assert Notification.objects.filter(recipient=liaison, kind="instruction").exists()
+    assert [i["id"] for i in api_client(liaison).get(url).json()["results"]] == [body["id"]]
+
+    assert api_client(liaison).post(url, {"text": "x"}, format="json").status_code == 403
+    other = f"/api/v1/departments/{changsha_bureau.pk}/instructions/"
+    assert api_client(leader).post(other, {"text": "x"}, format="json").status_code == 404
