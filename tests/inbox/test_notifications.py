@@ -180,3 +180,26 @@ def test_a_second_reminder_to_a_newcomer_posts_only_to_the_newcomers_group(
     UserFactory(username="zz_insurance_2", liaison=True, department=insurance_bureau)
     send_manual_reminder(insurance_task, office, message="请报送。")
     assert list(Delivery.objects.values_list("robot_id", flat=True)) == [insurance_group.pk]
+
+
+def test_a_long_list_of_notifications_pages_on(client, liaison):
+    from tasks.models import Event
+
+    event = Event.objects.create(kind=EventKind.REMINDER, title="催办")
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                event=Event.objects.create(kind=EventKind.REMINDER, title=f"催办{n}"),
+                recipient=liaison,
+                kind="reminder",
+            )
+            for n in range(30)
+        ]
+        + [Notification(event=event, recipient=liaison, kind="reminder")]
+    )
+    client.force_login(liaison)
+    first = client.get(reverse("notifications")).content.decode()
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(reverse("notifications") + "?page=2").content.decode()
+    assert 'href="?page=1" rel="prev"' in second
+    assert second.count('class="list-group-item list-group-item-warning unread"') == 1
