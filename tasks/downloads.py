@@ -7,9 +7,21 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-__all__ = ["XLSX_CONTENT_TYPE", "attachment_disposition", "download_headers"]
+__all__ = [
+    "DOCX_CONTENT_TYPE",
+    "XLSX_CONTENT_TYPE",
+    "attachment_disposition",
+    "download_headers",
+    "report_content_type",
+]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_content_type(name: str) -> str:
+    """A stored report's type by its name: the 通报 is a Word document, every other report a workbook."""
+    return DOCX_CONTENT_TYPE if name.lower().endswith(".docx") else XLSX_CONTENT_TYPE
 
 
 def attachment_disposition(filename: str, fallback: str) -> str:

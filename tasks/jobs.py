@@ -13,6 +13,7 @@ from tasks.notices.services import delivery as notice_delivery
 from tasks.reminders.services import escalation
 from tasks.reminders.services import scan as reminder_scan
 from tasks.reminders.services import sending as reminders
+from tasks.reports.services import bulletin
 from tasks.reports.services import department as department_reports
 from tasks.reports.services import ledger as ledger_export
 from tasks.reports.services import workflow as report_workflow
@@ -102,6 +103,13 @@ def warm_dashboards() -> list[str]:
 def build_ledger(report_id: int) -> str:
     """Build an office ledger (台账 and 通报) queued by request_ledger; the Report's final status."""
     return ledger_export.build_ledger(report_id)
+
+
+# Safe to repeat, as the ledger's build: the Report row is claimed and the file stored once complete.
+@shared_task(name=queueing.BUILD_BULLETIN, acks_late=True)
+def build_bulletin(report_id: int) -> str:
+    """Build a 通报 (a Word document) queued by request_bulletin; the Report's final status."""
+    return bulletin.build_bulletin(report_id)
 
 
 # Safe to repeat: a build claims its Report row (queued or running -> running) and stores the file only

@@ -55,6 +55,7 @@ urlpatterns = [
     path("reports/", report_lists.report_list, name="report_list"),
     path("reports/build/", report_lists.report_build, name="report_build"),
     path("reports/ledger/", report_lists.ledger_build, name="ledger_build"),
+    path("reports/bulletin/", report_lists.bulletin_build, name="bulletin_build"),
     path("reports/late/", report_lists.late_reports, name="late_reports"),
     path("reports/<int:pk>/", report.report_detail, name="report_detail"),
     path("reports/<int:pk>/progress/", report.report_progress, name="report_progress"),

@@ -1,4 +1,5 @@
-"""Report workbooks: a department's periodic report, and the office's ledger (台账) and ranking (通报)."""
+"""Report files: a department's periodic report, the office's ledger (台账) and ranking, and its monthly
+通报 (a Word document)."""
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,8 @@ class Report(models.Model):
         DEPARTMENT = "department", _("Department report")
         LEDGER = "ledger", _("Office ledger")
         RANKING = "ranking", _("Department ranking")
+        # 通报: the monthly circular as a Word document (tasks/reports/services/bulletin.py).
+        BULLETIN = "bulletin", _("Bulletin")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,5 +1,5 @@
-"""Report workbooks, as the report pages: a department's periodic report (部门工作进展报表) and the office's
-ledger (台账) — request a build and poll its status, download the workbook, upload it filled in, then
+"""Report workbooks, as the report pages: a department's periodic report (部门工作进展报表), the office's
+ledger (台账) and its monthly 通报 (a Word document) — request a build and poll its status, download the workbook, upload it filled in, then
 上报 (submit) by the department's liaison and approve or return (退回, with a reason) by office staff.
 
 The services decide (tasks/reports/services/: department.py, filling.py, workflow.py, ledger.py). A report outside the user's scope is 404, a role that may not act 403 (checked
@@ -30,7 +30,7 @@ from api.exceptions import InvalidState, responds_to
 from api.negotiation import FirstRenderer
 from regions.models import Region
 from tasks.access import NotPermitted, require_ledger_builder
-from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
+from tasks.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_headers, report_content_type
 from tasks.models import Report
 from tasks.reports.filtersets import ReportFilterSet
 from tasks.reports.serializers import (
@@ -41,6 +41,7 @@ from tasks.reports.serializers import (
     ReportUploadSerializer,
     RowErrorsSerializer,
 )
+from tasks.reports.services.bulletin import request_bulletin
 from tasks.reports.services.department import (
     departments_in_scope,
     get_report_for,
@@ -94,7 +95,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
-        summary="Request a build: a department's report, or the office ledger of the user's region",
+        summary="Request a build: a department's report, or the office ledger or bulletin of the user's region",
         request=ReportRequestSerializer,
         responses={
             202: OpenApiResponse(
@@ -118,14 +119,18 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             require_ledger_builder(user)
             if not user.region_id:  # a superuser with no region of their own
                 raise NotPermitted(_("Only reform office staff and leaders may build a region's ledger."))
-            report = request_ledger(Region.objects.get(pk=user.region_id), user, data["period"])
+            queue_build = request_bulletin if data["kind"] == Report.Kind.BULLETIN else request_ledger
+            report = queue_build(Region.objects.get(pk=user.region_id), user, data["period"])
         return self.respond(report, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        summary="Download the report's workbook (.xlsx)",
+        summary="Download the report's file: a workbook (.xlsx), the bulletin a Word document (.docx)",
         responses={
             (200, XLSX_CONTENT_TYPE): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The workbook, as an attachment."
+            ),
+            (200, DOCX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The bulletin (通报), as an attachment."
             ),
             409: OpenApiResponse(
                 ErrorSerializer,
@@ -152,9 +157,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except FileNotFoundError:
             raise NotFound() from None
         owner = report.department.name if report.department_id else report.region.name
-        name = f"{owner}-{report.period}{PurePath(report.file.name).suffix}"
-        response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
-        return download_headers(response, name, f"report-{report.pk}-{report.period}.xlsx")
+        suffix = PurePath(report.file.name).suffix
+        name = f"{owner}-{report.period}{suffix}"
+        response = FileResponse(handle, content_type=report_content_type(report.file.name))
+        return download_headers(response, name, f"report-{report.pk}-{report.period}{suffix}")
 
     @extend_schema(
         summary="Upload the filled workbook: every row checked, then all recorded, or none",

@@ -19,6 +19,7 @@ from tasks.reports.services.periods import parse_period
 REQUESTABLE_KINDS = [
     (Report.Kind.DEPARTMENT.value, Report.Kind.DEPARTMENT.label),
     (Report.Kind.LEDGER.value, Report.Kind.LEDGER.label),
+    (Report.Kind.BULLETIN.value, Report.Kind.BULLETIN.label),
 ]
 
 
@@ -58,7 +59,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(
         serializers.URLField(
-            allow_null=True, help_text="The workbook (.xlsx), once one is built; null before."
+            allow_null=True,
+            help_text="The file once one is built (a workbook, .xlsx; the bulletin a Word document, "
+            ".docx); null before.",
         )
     )
     def get_download_url(self, report: Report) -> str | None:
@@ -73,14 +76,16 @@ class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=REQUESTABLE_KINDS,
         help_text="department: a department's report (office staff in scope, or a liaison of the "
-        "department); ledger: the office ledger of the user's region (office staff and leaders).",
+        "department); ledger: the office ledger of the user's region (office staff and leaders); "
+        "bulletin: the monthly 通报 of the user's region, a Word document (office staff and leaders).",
     )
     department = serializers.IntegerField(
         required=False,
         allow_null=True,
         min_value=1,
         max_value=2**31 - 1,
-        help_text="The department (its id): required for a department report, not allowed for a ledger.",
+        help_text="The department (its id): required for a department report, not allowed for a ledger "
+        "or a bulletin.",
     )
     period = serializers.CharField(max_length=7, help_text="The month reported on: YYYY-MM, e.g. 2026-10.")
 
@@ -98,6 +103,10 @@ class ReportRequestSerializer(serializers.Serializer):
         if data["kind"] == Report.Kind.LEDGER and department is not None:
             raise serializers.ValidationError(
                 {"department": [_("A ledger covers the user's region; it names no department.")]}
+            )
+        if data["kind"] == Report.Kind.BULLETIN and department is not None:
+            raise serializers.ValidationError(
+                {"department": [_("A bulletin covers the user's region; it names no department.")]}
             )
         return data
 

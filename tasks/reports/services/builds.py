@@ -1,7 +1,7 @@
 """Running a build of a Report row: claim it, write the workbook with progress, store it or fail.
 
-Shared by the department reports (department.build_report) and the office ledger
-(ledger.build_ledger): only what they write and how a failure reads differ.
+Shared by the department reports (department.build_report), the office ledger (ledger.build_ledger)
+and the 通报 (bulletin.build_bulletin): only what they write and how a failure reads differ.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def run_build(
     filename: Callable[[Report], str],
     failure: Callable[[str], str],
     clear_file_on_failure: bool,
+    suffix: str = ".xlsx",
 ) -> str:
     """Build a queued report of `kind`: running, then done with its file, or failed with the error.
 
@@ -47,7 +48,7 @@ def run_build(
     report = Report.objects.select_related(related).get(pk=report_id)
     previous_file = report.file.name
     stored = ""
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", prefix=f"{kind}-")
+    handle, temporary = tempfile.mkstemp(suffix=suffix, prefix=f"{kind}-")
     os.close(handle)
 
     def progress(done: int, total: int) -> None:

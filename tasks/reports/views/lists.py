@@ -59,7 +59,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     past_due = today > due
     rows = []
     own_reports = []
-    ledger = None
+    ledger = bulletin = None
     office_view = may_see_late_reports(user)  # those who oversee a region see its departments
     if office_view:
         departments = list(
@@ -78,9 +78,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
             handed_in = report is not None and report.status in HANDED_IN
             rows.append({"department": department, "report": report, "late": past_due and not handed_in})
         if user.region_id:
-            ledger = Report.objects.filter(
-                kind=Report.Kind.LEDGER, region_id=user.region_id, period=period
-            ).first()
+            # The office's ledger and 通报 of the period, in one query.
+            office_reports = {
+                report.kind: report
+                for report in Report.objects.filter(
+                    kind__in=(Report.Kind.LEDGER, Report.Kind.BULLETIN),
+                    region_id=user.region_id,
+                    period=period,
+                )
+            }
+            ledger = office_reports.get(Report.Kind.LEDGER)
+            bulletin = office_reports.get(Report.Kind.BULLETIN)
     elif scope_of(user).department_id:  # a liaison: their department's own reports
         own_reports = list(
             reports_visible_to(user).filter(kind=Report.Kind.DEPARTMENT).order_by("-period")[:36]
@@ -99,6 +107,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "can_build": may_request_department_report(user),
             "can_build_ledger": bool(may_build_ledger(user) and user.region_id),
             "ledger": ledger,
+            "bulletin": bulletin,
             "late_count": sum(1 for row in rows if row["late"]),
             "handed_in": HANDED_IN,
         },
@@ -140,6 +149,26 @@ def ledger_build(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only reform office staff and leaders may build a region's ledger."))
     try:
         report = request_ledger(Region.objects.get(pk=request.user.region_id), request.user, period)
+    except Region.DoesNotExist:
+        raise Http404 from None
+    return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def bulletin_build(request: HttpRequest) -> HttpResponse:
+    """The office's monthly 通报 of its region for a period (a Word document), as the ledger is built."""
+    from tasks.reports.services.bulletin import request_bulletin
+
+    period, period_error = _period(request)
+    if period_error:
+        messages.error(request, period_error)
+        return redirect("report_list")
+    require_ledger_builder(request.user)
+    if not request.user.region_id:
+        raise PermissionDenied(_("Only reform office staff and leaders may build a region's bulletin."))
+    try:
+        report = request_bulletin(Region.objects.get(pk=request.user.region_id), request.user, period)
     except Region.DoesNotExist:
         raise Http404 from None
     return redirect("report_detail", pk=report.pk)

@@ -21,7 +21,7 @@ from tasks.access import (
     may_review_reports,
     may_submit_report,
 )
-from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
+from tasks.downloads import download_headers, report_content_type
 from tasks.models import Report
 from tasks.reports.services.department import (
     get_report_for,
@@ -118,9 +118,10 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     owner = report.department.name if report.department_id else report.region.name
-    name = f"{owner}-{report.period}{PurePath(report.file.name).suffix}"
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
-    return download_headers(response, name, f"report-{report.pk}-{report.period}.xlsx")
+    suffix = PurePath(report.file.name).suffix
+    name = f"{owner}-{report.period}{suffix}"
+    response = FileResponse(handle, content_type=report_content_type(report.file.name))
+    return download_headers(response, name, f"report-{report.pk}-{report.period}{suffix}")
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[Report], str], **forms_) -> HttpResponse:
