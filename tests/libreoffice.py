@@ -1,12 +1,16 @@
-"""LibreOffice Calc as the real client: a workbook the portal wrote, typed into and saved by LibreOffice.
+"""LibreOffice as the real client: a workbook the portal wrote, typed into and saved by LibreOffice Calc;
+and a Word document the portal wrote (the 通报), converted to PDF by LibreOffice Writer.
 
 `libreoffice` is a fixture (registered by tests/conftest.py) giving `type_into(workbook bytes,
 {"O4": "72%"}) -> bytes`: LibreOffice opens the file, the texts are typed into the cells of the first
 sheet as from the keyboard (tests/libreoffice_typing.py, through its Python UNO bridge), and the file it
 saves as .xlsx comes back. Tests using it carry the `libreoffice` marker.
 
-Availability: without /usr/bin/soffice or Debian's python3-uno (apt-get install libreoffice-calc
-python3-uno fonts-wqy-microhei) the tests are skipped locally and fail in CI (where the environment
+`libreoffice_pdf` is a fixture giving `to_pdf(document bytes, suffix=".docx") -> PDF bytes`
+(`soffice --headless --convert-to pdf`).
+
+Availability: without /usr/bin/soffice, Writer (for the PDF) or Debian's python3-uno (apt-get install
+libreoffice-calc libreoffice-writer python3-uno fonts-wqy-microhei) the tests are skipped locally and fail in CI (where the environment
 variable CI is set), so CI can never pass without them. Every run uses a fresh LibreOffice profile in
 a temporary directory and is killed after TIMEOUT seconds, so a stuck office cannot hang the suite.
 """
@@ -27,6 +31,7 @@ import pytest
 SOFFICE = Path("/usr/bin/soffice")
 SYSTEM_PYTHON = Path("/usr/bin/python3")  # Debian's, where python3-uno installs the uno module
 SCRIPT = Path(__file__).with_name("libreoffice_typing.py")
+WRITER = Path("/usr/lib/libreoffice/program/libswlo.so")  # Debian's libreoffice-writer
 TIMEOUT = 180
 
 
@@ -36,9 +41,13 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _check_available() -> None:
+def _check_soffice() -> None:
     if not SOFFICE.exists():
-        _unavailable(f"{SOFFICE} is missing (apt-get install libreoffice-calc)")
+        _unavailable(f"{SOFFICE} is missing (apt-get install libreoffice-calc libreoffice-writer)")
+
+
+def _check_available() -> None:
+    _check_soffice()
     if not SYSTEM_PYTHON.exists():
         _unavailable(f"{SYSTEM_PYTHON} is missing")
     probe = subprocess.run(
@@ -93,3 +102,49 @@ def libreoffice() -> Callable[..., bytes]:
     """`type_into`, once LibreOffice is known to be there (else skipped, or failed in CI)."""
     _check_available()
     return type_into
+
+
+def to_pdf(document: bytes, *, suffix: str = ".docx") -> bytes:
+    """`document` as LibreOffice prints it to PDF (a fresh profile; killed after TIMEOUT seconds)."""
+    with tempfile.TemporaryDirectory(prefix="reform-libreoffice-") as directory:
+        folder = Path(directory)
+        source = folder / f"portal{suffix}"
+        source.write_bytes(document)
+        command = [
+            str(SOFFICE),
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "out"),
+            str(source),
+        ]
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+        try:
+            _out, err = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"LibreOffice did not convert within {TIMEOUT}s", pytrace=False)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        target = folder / "out" / "portal.pdf"
+        if process.returncode or not target.exists():
+            pytest.fail(
+                f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-2000:]}",
+                pytrace=False,
+            )
+        return target.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdf() -> Callable[..., bytes]:
+    """`to_pdf`, once soffice and Writer are known to be there (else skipped, or failed in CI)."""
+    _check_soffice()
+    if not WRITER.exists():
+        _unavailable("LibreOffice Writer is missing (apt-get install libreoffice-writer)")
+    return to_pdf

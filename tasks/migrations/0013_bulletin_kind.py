@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                     ("department", "Department report"),
                     ("ledger", "Office ledger"),
                     ("ranking", "Department ranking"),
-                    ("bulletin", "Bulletin"),
+                    ("bulletin", "Monthly bulletin"),
                 ],
                 default="department",
                 max_length=16,

@@ -19,7 +19,7 @@ class Report(models.Model):
         LEDGER = "ledger", _("Office ledger")
         RANKING = "ranking", _("Department ranking")
         # 通报: the monthly circular as a Word document (tasks/reports/services/bulletin.py).
-        BULLETIN = "bulletin", _("Bulletin")
+        BULLETIN = "bulletin", _("Monthly bulletin")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from tasks.i18n import _, ngettext
+from tasks.i18n import _
 from tasks.workbooks.ledger import Ranking, ReportTimeliness, rank_departments, ranking_notes
 
 TITLE_FONT = "宋体"
@@ -42,7 +42,8 @@ TEXT_CHARACTERS = 40
 # Departments named in the summary as late or missing before "and N more".
 NAMED_DEPARTMENTS = 20
 # Widths of the ranking table's columns, 156 mm in all (the type area).
-COLUMN_WIDTHS = (Mm(12), Mm(46), Mm(16), Mm(15), Mm(17), Mm(19), Mm(12), Mm(19))
+CELL_MARGIN_TWIPS = 57  # 1 mm
+COLUMN_WIDTHS = (Mm(11), Mm(43), Mm(19), Mm(15), Mm(16), Mm(22), Mm(11), Mm(19))
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,21 @@ def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
+# Trailing punctuation dropped from a task's text where it is quoted or followed by its details.
+TRAILING = "，。；：、,.;: "
+
+
 def shorten(text: str, limit: int = TEXT_CHARACTERS) -> str:
-    """The text on one line, cut to `limit` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit].rstrip("，。；、,.; ") + "……"
+    """The text on one line without its final punctuation, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split()).rstrip(TRAILING)
+    return flat if len(flat) <= limit else flat[:limit].rstrip(TRAILING) + "……"
+
+
+def task_name(label: str, text: str) -> str:
+    """ "（一）推进…" or "1. 推进…": a label ending in a bracket or 、 takes no space after it."""
+    if not label:
+        return text
+    return f"{label}{'' if label.endswith(('）', ')', '、', '．')) else ' '}{text}"
 
 
 def _report_words(report: ReportTimeliness) -> str:
@@ -219,13 +231,22 @@ class _Writer:
         return paragraph
 
     def heading(self, text: str) -> None:
-        self.paragraph(text, font=HEADING_FONT)
+        # Never the last line of a page.
+        self.paragraph(text, font=HEADING_FONT).paragraph_format.keep_with_next = True
 
     def table(self, header: list[str], rows: list[list[str]]) -> None:
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        # Narrow cell margins (1 mm), so that a two-character header fits its column.
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        table._tbl.tblPr.append(margins)
         # The grid's widths are what LibreOffice lays out by; the cells' are Word's.
         for column, width in zip(table.columns, COLUMN_WIDTHS, strict=True):
             column.width = width
@@ -261,12 +282,12 @@ def ranking_header() -> list[str]:
     return [
         _("Rank"),
         _("Department"),
-        _("Tasks led"),
+        _("Lead tasks"),
         _("Completed"),
         _("Completion rate"),
         _("On-time rate"),
-        _("Overdue"),
-        _("Monthly report"),
+        _("Overdue (tasks)"),
+        _("Report submission"),
     ]
 
 
@@ -354,17 +375,13 @@ def _task_line(number: int, task: ChangedTask, *, completed: bool) -> str:
     ]
     if completed and task.completed_on:
         details.append(_("completed: %(day)s") % {"day": day_text(task.completed_on)})
-    label = f"{task.label} " if task.label else ""
-    return f"{number}．{label}{shorten(task.text)}（{'；'.join(details)}）"
+    return f"{number}．{task_name(task.label, shorten(task.text))}（{'；'.join(details)}）"
 
 
 def _more(total: int, shown: int) -> str | None:
     if total <= shown:
         return None
-    more = total - shown
-    return ngettext(
-        "…and %(count)s more (see the ledger).", "…and %(count)s more (see the ledger).", more
-    ) % {"count": more}
+    return _("…and %(count)s more (see the ledger).") % {"count": total - shown}
 
 
 def _instruction_line(number: int, item: InstructionItem) -> str:
@@ -420,9 +437,10 @@ def build_bulletin_document(content: BulletinContent, out: str | IO[bytes] | Non
     writer.table(ranking_header(), ranking_rows(content.ranking))
     for number, note in enumerate(ranking_notes(content.ranking), start=1):
         prefix = _("Notes: ") if number == 1 else ""
-        writer.paragraph(
-            f"{prefix}{number}. {note}", size=NOTE_SIZE, indent=False
-        ).paragraph_format.line_spacing = Pt(20)
+        notes = writer.paragraph(f"{prefix}{number}. {note}", size=NOTE_SIZE, indent=False).paragraph_format
+        notes.line_spacing = Pt(20)
+        if number == 1:
+            notes.space_before = Pt(6)
 
     changes = content.changes
     writer.heading(_("3. Tasks newly completed"))
@@ -479,4 +497,5 @@ __all__ = [
     "rate_text",
     "shorten",
     "summary_sentences",
+    "task_name",
 ]

@@ -42,6 +42,7 @@ from tasks.workbooks.bulletin import (
     PeriodChanges,
     Summary,
     build_bulletin_document,
+    task_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,16 +74,17 @@ def region_summary(region: Region, today: datetime.date) -> Summary:
 
 
 def period_changes(
-    region: Region, period: str, today: datetime.date, *, limit: int = LIST_LIMIT
+    region: Region, period: str, today: datetime.date, *, limit: int | None = None
 ) -> PeriodChanges:
-    """The tasks of the region newly completed and newly overdue in `period`: five queries.
+    """The tasks of the region newly completed and newly overdue in `period`: five queries at most.
 
     Newly completed: completed, with the completion day (`with_completed_at`) within the period.
     Newly overdue: due within the period, and neither completed nor suspended by the period's end or
     today, whichever is earlier (a task completed after that counts; the suspension is the task's
     status now). A task due today or later is not overdue yet. Each list holds at most `limit`
-    tasks, by date then document order.
+    tasks (LIST_LIMIT by default), by date then document order.
     """
+    limit = LIST_LIMIT if limit is None else limit
     first, last = period_bounds(period)
     cutoff = min(last, today)
     tasks = scope_tasks(region).with_completed_at()
@@ -119,11 +121,12 @@ def period_changes(
 
 
 def period_instructions(
-    region: Region, period: str, *, limit: int = LIST_LIMIT
+    region: Region, period: str, *, limit: int | None = None
 ) -> tuple[list[InstructionItem], int, int]:
     """The leaders' instructions given in `period` on the region's tasks or on its departments' overdue
     tasks, oldest first (at most `limit`), with how many there were and how many are answered: two
     queries."""
+    limit = LIST_LIMIT if limit is None else limit
     first, last = period_bounds(period)
     instructions = Instruction.objects.filter(
         Q(task__in=scope_tasks(region).values("pk"))
@@ -145,7 +148,7 @@ def period_instructions(
             given_on=timezone.localtime(row.created_at).date(),
             text=row.text,
             department=row.department.name,
-            task=" ".join(part for part in (row.task.label, row.task.text) if part) if row.task else "",
+            task=task_name(row.task.label, row.task.text) if row.task else "",
             answered=row.answered,
         )
         for row in rows
@@ -155,7 +158,7 @@ def period_instructions(
 
 def bulletin_title(region: Region, period: str) -> str:
     return _(
-        "%(region)s progress of the key tasks of deepening the medical and health system reform (%(period)s)"
+        "%(region)s bulletin on the progress of the key tasks of deepening the medical and health system reform (%(period)s)"
     ) % {
         "region": region.name,
         "period": period_label(period),
