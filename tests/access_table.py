@@ -91,8 +91,8 @@ _GRID = {
     "fill_report":              (ALLOW, ALLOW,   ROLE,   ALLOW,  SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
     "submit_report":            (ROLE,  ROLE,    ROLE,   ALLOW,  SCOPE, SCOPE, SCOPE,   SCOPE, ROLE,  LOGIN),
     "review_report":            (ALLOW, ALLOW,   ROLE,   ROLE,   SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
-    # The office ledger (台账 and 通报): office staff and leaders build their region's and download
-    # those of their region and below. The superuser has no region, so no ledger of their own to build
+    # The office ledger (台账 and 通报) and the monthly 通报 as a Word document (the same rules): office
+    # staff and leaders build their region's and download those of their region and below. The superuser has no region, so no ledger of their own to build
     # (may_build_ledger grants the role; see tests/test_access.py).
     "build_ledger":             (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ROLE,  LOGIN),
     "download_ledger":          (ALLOW, ALLOW,   ALLOW,  SCOPE,  SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),

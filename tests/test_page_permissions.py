@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -98,6 +99,22 @@ class Stage:
                 file=ContentFile(buffer.getvalue(), name="ledger.xlsx"),
             )
         return self.made["ledger"]
+
+    def bulletin(self) -> Report:
+        """郑州市's 通报 for October 2026, as built (a Word document)."""
+        if "bulletin" not in self.made:
+            buffer = io.BytesIO()
+            docx.Document().save(buffer)
+            self.made["bulletin"] = ReportFactory(
+                kind=Report.Kind.BULLETIN,
+                department=None,
+                region=self.zhengzhou,
+                period=PERIOD,
+                status=Report.Status.DONE,
+                progress=100,
+                file=ContentFile(buffer.getvalue(), name="bulletin.docx"),
+            )
+        return self.made["bulletin"]
 
     def robot(self) -> Robot:
         """郑州市's office robot; its webhook a closed port of 127.0.0.1, so a test post fails at once."""
@@ -242,6 +259,20 @@ PAGES = [
         ok=302,
     ),
     Page("ledger download", "download_ledger", lambda s, u: reverse("report_download", args=[s.ledger().pk])),
+    # The monthly 通报 follows the ledger's rules.
+    Page(
+        "bulletin build",
+        "build_ledger",
+        lambda s, u: reverse("bulletin_build"),
+        method="post",
+        data=lambda s, u: {"period": PERIOD},
+        ok=302,
+    ),
+    Page(
+        "bulletin download",
+        "download_ledger",
+        lambda s, u: reverse("report_download", args=[s.bulletin().pk]),
+    ),
     Page("late departments", "see_late_reports", lambda s, u: reverse("late_reports")),
     Page("robot list", "see_robots", lambda s, u: reverse("robot_list")),
     # The department heads' contacts: the departments of the user's own region, as the robots.

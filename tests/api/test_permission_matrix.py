@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -93,6 +94,7 @@ class World:
     robots: dict[str, Robot] = field(default_factory=dict)
     reports: dict[str, Report] = field(default_factory=dict)
     ledgers: dict[str, Report] = field(default_factory=dict)
+    bulletins: dict[str, Report] = field(default_factory=dict)
     # The persona asking (set by the test), for the objects that are a user's own.
     acting: str = ""
     own_imports: dict[tuple[str, str], DocumentImport] = field(default_factory=dict)
@@ -134,6 +136,22 @@ class World:
                 file=ContentFile(buffer.getvalue(), name="ledger.xlsx"),
             )
         return Report.objects.get(pk=self.ledgers[scope].pk)
+
+    def bulletin(self, scope: str) -> Report:
+        """The region's 通报 for 2026-10, as built (a Word document; made on first use)."""
+        if scope not in self.bulletins:
+            buffer = io.BytesIO()
+            docx.Document().save(buffer)
+            self.bulletins[scope] = ReportFactory(
+                kind=Report.Kind.BULLETIN,
+                department=None,
+                region=self.regions[scope],
+                period="2026-10",
+                status=Report.Status.DONE,
+                progress=100,
+                file=ContentFile(buffer.getvalue(), name="bulletin.docx"),
+            )
+        return Report.objects.get(pk=self.bulletins[scope].pk)
 
     def instruction(self, scope: str) -> Instruction:
         """A leader's instruction on the scope's task, answered by its department, with a reply carrying a
@@ -538,6 +556,16 @@ CASES = [
         body=lambda w, s, u: {"kind": "ledger", "period": "2026-04"},
         scoped=False,
     ),
+    # The monthly 通报: the ledger's rules (the same roles request it and download it).
+    Case(
+        "bulletin request",
+        "post",
+        lambda w, s: f"{API}/reports/",
+        rule="build_ledger",
+        ok=202,
+        body=lambda w, s, u: {"kind": "bulletin", "period": "2026-04"},
+        scoped=False,
+    ),
     Case(
         "report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", rule="see_report"
     ),
@@ -545,6 +573,12 @@ CASES = [
         "ledger download",
         "get",
         lambda w, s: f"{API}/reports/{w.ledger(s).pk}/download/",
+        rule="download_ledger",
+    ),
+    Case(
+        "bulletin download",
+        "get",
+        lambda w, s: f"{API}/reports/{w.bulletin(s).pk}/download/",
         rule="download_ledger",
     ),
     Case(

@@ -88,11 +88,13 @@ def test_the_workflow_endpoints_document_exactly_what_they_answer(path, method):
         assert set(operation["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
 
 
-def test_a_report_download_is_a_workbook_or_a_conflict_before_it_is_built():
+def test_a_report_download_is_a_workbook_or_a_document_or_a_conflict_before_it_is_built():
     responses = openapi()["paths"]["/api/v1/reports/{id}/download/"]["get"]["responses"]
     assert set(responses) == {"200", "401", "404", "405", "409", "429", "500"}
+    # A workbook; the 通报 a Word document.
     assert list(responses["200"]["content"]) == [
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ]
     assert responses["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
 
