@@ -1,48 +1,36 @@
 """The monthly 通报 as a Word document: everything computed in, .docx out, no database.
 
-Laid out as reform offices print their circulars (after GB/T 9704, 党政机关公文格式): A4 portrait with
-the standard margins, the title centred in bold 宋体 二号, the body in 仿宋 三号 at a fixed line pitch
-with headings in 黑体, the ranking table in 宋体 五号 with its header row repeated on every page, the
-issuing office and date at the end, and "— n —" page numbers in the footer. Fonts are set by name for
-Latin and East-Asian text alike (`w:eastAsia`): Word uses the office's installed fonts, LibreOffice
-substitutes what it has.
+Laid out as reform offices print their circulars (tasks/workbooks/official_document.py: A4, 仿宋 三号,
+the table's header row on every page, page numbers in the footer): the title centred in bold 宋体 二号,
+the period, 主送, the 总体情况 in sentences with the figures, the department ranking with its
+definitions as notes, the tasks newly completed and newly overdue, the leaders' instructions, the next
+steps, and the issuing office and date at the end.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import IO
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from tasks.i18n import _
 from tasks.workbooks.ledger import Ranking, ReportTimeliness, rank_departments, ranking_notes
+from tasks.workbooks.official_document import (
+    BODY_SIZE,
+    NOTE_SIZE,
+    TITLE_FONT,
+    TITLE_SIZE,
+    OfficialDocument,
+)
 
-TITLE_FONT = "宋体"
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
-TABLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
-TITLE_SIZE = Pt(22)  # 二号
-BODY_SIZE = Pt(16)  # 三号
-TABLE_SIZE = Pt(10.5)  # 五号
-NOTE_SIZE = Pt(12)  # 小四
-FOOTER_SIZE = Pt(14)  # 四号
-LINE_PITCH = Pt(28)  # 22 lines to the page
 # Characters of a task's text kept in the lists; the ledger has the rest.
 TEXT_CHARACTERS = 40
 # Departments named in the summary as late or missing before "and N more".
 NAMED_DEPARTMENTS = 20
 # Widths of the ranking table's columns, 156 mm in all (the type area).
-CELL_MARGIN_TWIPS = 57  # 1 mm
 COLUMN_WIDTHS = (Mm(11), Mm(43), Mm(19), Mm(15), Mm(16), Mm(22), Mm(11), Mm(19))
 
 
@@ -151,131 +139,6 @@ def _report_words(report: ReportTimeliness) -> str:
         ReportTimeliness.LATE: _("Late"),
         ReportTimeliness.MISSING: _("Not submitted"),
     }[report]
-
-
-def _fonts(element, east_asian: str, latin: str = LATIN_FONT) -> None:
-    """Set a run's or a style's fonts by name, the East-Asian one too (python-docx sets only Latin)."""
-    fonts = element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attribute), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-class _Writer:
-    def __init__(self) -> None:
-        self.document = Document()
-        section = self.document.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-        section.footer_distance = Mm(20)
-        normal = self.document.styles["Normal"]
-        normal.font.size = BODY_SIZE
-        _fonts(normal.element, BODY_FONT)
-        paragraph_format = normal.paragraph_format
-        paragraph_format.space_before = paragraph_format.space_after = Pt(0)
-        paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        paragraph_format.line_spacing = LINE_PITCH
-        self._footer(section)
-
-    def _footer(self, section) -> None:
-        paragraph = section.footer.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.run(paragraph, "— ", TABLE_FONT, FOOTER_SIZE)
-        # A PAGE field: Word and LibreOffice put each page's number in place of the cached "1".
-        for kind, text in (
-            ("begin", None),
-            ("instr", " PAGE "),
-            ("separate", None),
-            ("text", "1"),
-            ("end", None),
-        ):
-            run = self.run(paragraph, text if kind == "text" else "", TABLE_FONT, FOOTER_SIZE)
-            if kind == "instr":
-                instruction = OxmlElement("w:instrText")
-                instruction.set(qn("xml:space"), "preserve")
-                instruction.text = text
-                run._r.append(instruction)
-            elif kind != "text":
-                character = OxmlElement("w:fldChar")
-                character.set(qn("w:fldCharType"), kind)
-                run._r.append(character)
-        self.run(paragraph, " —", TABLE_FONT, FOOTER_SIZE)
-
-    @staticmethod
-    def run(paragraph, text: str, font: str, size, bold: bool = False):
-        run = paragraph.add_run(text)
-        run.font.size = size
-        run.bold = bold
-        _fonts(run._r, font)
-        return run
-
-    def paragraph(
-        self,
-        text: str = "",
-        *,
-        font: str = BODY_FONT,
-        size=BODY_SIZE,
-        bold: bool = False,
-        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-        indent: bool = True,
-    ):
-        paragraph = self.document.add_paragraph()
-        paragraph.alignment = align
-        if indent:
-            # Two characters, as every body paragraph of a 公文.
-            paragraph.paragraph_format.first_line_indent = Pt(size.pt * 2)
-        if text:
-            self.run(paragraph, text, font, size, bold)
-        return paragraph
-
-    def heading(self, text: str) -> None:
-        # Never the last line of a page.
-        self.paragraph(text, font=HEADING_FONT).paragraph_format.keep_with_next = True
-
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        table = self.document.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        # Narrow cell margins (1 mm), so that a two-character header fits its column.
-        margins = OxmlElement("w:tblCellMar")
-        for side in ("left", "right"):
-            margin = OxmlElement(f"w:{side}")
-            margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
-            margin.set(qn("w:type"), "dxa")
-            margins.append(margin)
-        table._tbl.tblPr.append(margins)
-        # The grid's widths are what LibreOffice lays out by; the cells' are Word's.
-        for column, width in zip(table.columns, COLUMN_WIDTHS, strict=True):
-            column.width = width
-        self._row(table.rows[0], header, bold=True)
-        # Repeated at the top of every page the table runs onto.
-        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for values in rows:
-            self._row(table.add_row(), values)
-
-    def _row(self, row, values: list[str], *, bold: bool = False) -> None:
-        # A row is never split across pages.
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell.width = COLUMN_WIDTHS[index]
-            paragraph = cell.paragraphs[0]
-            paragraph.alignment = (
-                WD_ALIGN_PARAGRAPH.LEFT if index == 1 and not bold else WD_ALIGN_PARAGRAPH.CENTER
-            )
-            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(3)
-            self.run(paragraph, value, TABLE_FONT, TABLE_SIZE, bold)
-
-    def save(self, out: str | IO[bytes] | None) -> bytes | None:
-        if out is None:
-            buffer = io.BytesIO()
-            self.document.save(buffer)
-            return buffer.getvalue()
-        self.document.save(out)
-        return None
 
 
 def ranking_header() -> list[str]:
@@ -402,7 +265,7 @@ def _instruction_line(number: int, item: InstructionItem) -> str:
 
 def build_bulletin_document(content: BulletinContent, out: str | IO[bytes] | None = None) -> bytes | None:
     """Write the 通报 to `out` (a path or a binary file); the .docx's bytes when `out` is None."""
-    writer = _Writer()
+    writer = OfficialDocument()
     writer.document.core_properties.title = content.title
     writer.document.core_properties.author = content.office
     writer.paragraph(
@@ -434,7 +297,7 @@ def build_bulletin_document(content: BulletinContent, out: str | IO[bytes] | Non
 
     writer.heading(_("2. Progress by department"))
     writer.paragraph(_("The departments are ranked by completion rate, then on-time rate (table below)."))
-    writer.table(ranking_header(), ranking_rows(content.ranking))
+    writer.table(ranking_header(), ranking_rows(content.ranking), COLUMN_WIDTHS, left=frozenset({1}))
     for number, note in enumerate(ranking_notes(content.ranking), start=1):
         prefix = _("Notes: ") if number == 1 else ""
         notes = writer.paragraph(f"{prefix}{number}. {note}", size=NOTE_SIZE, indent=False).paragraph_format
