@@ -209,6 +209,7 @@ def ranking_for(region: Region, *, today: datetime.date, period: str) -> Ranking
                 overdue=row["overdue"],
                 report=timeliness,
                 report_submitted_on=on,
+                department_id=row["department_id"],
             )
         )
     return Ranking(period=period, report_due_on=due, departments=departments)
