@@ -16,11 +16,15 @@ from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from regions.models import Region
+from tasks.access import NotPermitted, may_see_periods, scope_of
 from tasks.models import PeriodClosing, TaskSnapshot
 from tasks.rows import among
 
 __all__ = [
     "closed_periods",
+    "closings_visible_to",
+    "get_closing_for",
     "done_closing",
     "latest_rows",
     "previous_closing",
@@ -90,3 +94,22 @@ def closed_periods(region_id: int | None) -> list[str]:
         .order_by("-period")
         .values_list("period", flat=True)
     )
+
+
+def closings_visible_to(user, *, strict: bool = False) -> QuerySet[PeriodClosing]:
+    """The closings of the user's region and below (superusers: all); none, or NotPermitted when
+    `strict`, for roles that have no periods (liaisons)."""
+    if not may_see_periods(user):
+        if strict:
+            raise NotPermitted(_("Only reform office staff and leaders see the reporting periods."))
+        return PeriodClosing.objects.none()
+    scope = scope_of(user)
+    closings = PeriodClosing.objects.order_by("-period", "region_id", "pk")
+    if scope.everything:
+        return closings
+    return closings.filter(region__in=Region.objects.subtree(scope.region_id))
+
+
+def get_closing_for(user, pk: int) -> PeriodClosing:
+    """A closing the user may see: NotPermitted by role first, then PeriodClosing.DoesNotExist (404)."""
+    return closings_visible_to(user, strict=True).select_related("region", "requested_by").get(pk=pk)
