@@ -30,8 +30,8 @@ from tasks.ledger.api.parts import AssignmentViewSet, DeadlineViewSet, TargetVie
 from tasks.ledger.api.progress import TaskProgressView
 from tasks.ledger.api.tasks import TaskViewSet
 from tasks.notices.api import RobotViewSet
-from tasks.reminders.api import TaskRemindersView
 from tasks.periods.api import PeriodViewSet
+from tasks.reminders.api import TaskRemindersView
 from tasks.reports.api import ReportViewSet
 
 app_name = "api"
