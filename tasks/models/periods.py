@@ -38,6 +38,8 @@ class PeriodClosing(models.Model):
     tasks_total = models.PositiveIntegerField(_("tasks"), default=0)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     tombstones = models.PositiveIntegerField(_("tasks that left the scope"), default=0)
+    # period_changes' counts, kept when closed so that the "as of" pages show them without recomputing.
+    change_counts = models.JSONField(_("changes"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     # Empty for the automatic closing on PERIOD_CLOSE_WORKDAY.
     requested_by = models.ForeignKey(

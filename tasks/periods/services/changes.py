@@ -15,11 +15,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from regions.models import Region
 from tasks.models import DepartmentSnapshot, PeriodClosing, TaskSnapshot, TaskStatus
 from tasks.periods.services.snapshots import done_closing, latest_rows, previous_closing
 
-__all__ = ["ChangedTask", "LateReport", "PeriodChanges", "period_changes"]
+__all__ = ["ChangedTask", "LateReport", "PeriodChanges", "changes_of", "period_changes", "titled_lists"]
 
 LATE_REPORTS = ("late", "missing")
 
@@ -132,3 +134,26 @@ def changes_of(closing: PeriodClosing) -> PeriodChanges:
     ):
         changes.reports_late.append(LateReport(department_id, name, report, submitted_on))
     return changes
+
+
+def titled_lists(changes: PeriodChanges) -> list[tuple[str, list[dict[str, Any]], str]]:
+    """The three task lists for a page: (title, rows with the statuses' labels, key)."""
+    labels = {value: str(label) for value, label in TaskStatus.choices}
+
+    def rows(items: list[ChangedTask]) -> list[dict[str, Any]]:
+        return [
+            {
+                **dataclasses.asdict(item),
+                "status_before": labels.get(item.status_before, item.status_before)
+                if item.status_before
+                else None,
+                "status_after": labels.get(item.status_after, item.status_after),
+            }
+            for item in items
+        ]
+
+    return [
+        (_("Newly completed"), rows(changes.newly_completed), "newly_completed"),
+        (_("Newly overdue"), rows(changes.newly_overdue), "newly_overdue"),
+        (_("Progress changed"), rows(changes.progress_changed), "progress_changed"),
+    ]

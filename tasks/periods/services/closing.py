@@ -32,6 +32,7 @@ from tasks.access import NotPermitted, require_period_closer, scope_of
 from tasks.ledger.lights import Thresholds, compute_light
 from tasks.models import Deadline, DepartmentSnapshot, PeriodClosing, TaskScope, TaskSnapshot
 from tasks.models.ledger import CLOSED_STATUSES
+from tasks.periods.services.changes import changes_of
 from tasks.periods.services.snapshots import latest_rows, previous_closing, state_as_of
 from tasks.queueing import CLOSE_PERIOD, queue_after_commit
 from tasks.reports.services.ledger import ranking_for, scope_tasks
@@ -291,6 +292,8 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
             tombstones=written.filter(removed=True).count(),
             closed_at=timezone.now(),
         )
+        counts = changes_of(closing).counts
+        PeriodClosing.objects.filter(pk=closing.pk).update(change_counts=counts)
     return total
 
 
