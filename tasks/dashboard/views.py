@@ -15,7 +15,7 @@ from tasks.dashboard.services.summary import SECTION_DOCUMENTS, DashboardSummary
 from tasks.models.ledger import UPCOMING_DAYS
 from tasks.periods.services.as_of import as_of_closing
 from tasks.periods.services.changes import changes_of, titled_lists
-from tasks.periods.services.frozen import frozen_totals, ranked
+from tasks.periods.services.frozen import frozen_ranking, frozen_totals, rank_departments
 
 # Until the task list and task pages are routed, link to where they will be.
 TASK_LIST_FALLBACK = "/tasks/"
@@ -168,14 +168,15 @@ def _dashboard_as_of(request: HttpRequest, period: str) -> HttpResponse:
             {"as_of_error": " ".join(error.messages)},
             status=404,
         )
-    changes = changes_of(closing)
+    ranking = frozen_ranking(closing)
+    changes = changes_of(closing, departments=ranking.departments)
     return render(
         request,
         "tasks/periods/dashboard_as_of.html",
         {
             "closing": closing,
             "totals": frozen_totals(closing),
-            "ranking": ranked(closing),
+            "ranking": rank_departments(ranking.departments),
             "changes": changes,
             "change_lists": titled_lists(changes),
             "task_list_url": task_list_url(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,8 +83,9 @@ def period_changes(region: Region | int, period: str) -> PeriodChanges:
     return changes_of(closing)
 
 
-def changes_of(closing: PeriodClosing) -> PeriodChanges:
-    """As `period_changes`, for a closing already loaded (it must be done)."""
+def changes_of(closing: PeriodClosing, departments: Iterable[Any] | None = None) -> PeriodChanges:
+    """As `period_changes`, for a closing already loaded (it must be done). `departments`: the
+    closing's ranking rows if the caller has them (`frozen_ranking`), saving their query."""
     previous = previous_closing(closing)
     after_rows = list(
         TaskSnapshot.objects.filter(closing=closing, removed=False)
@@ -127,11 +129,22 @@ def changes_of(closing: PeriodClosing) -> PeriodChanges:
             changes.newly_overdue.append(item)
         if percent_before is not None and percent != percent_before:
             changes.progress_changed.append(item)
-    for department_id, name, report, submitted_on in (
-        DepartmentSnapshot.objects.filter(closing=closing, report__in=LATE_REPORTS)
-        .order_by("name", "department_id")
-        .values_list("department_id", "name", "report", "report_submitted_on")
-    ):
+    if departments is not None:
+        late = sorted(
+            (
+                (row.department_id, row.department, str(row.report), row.report_submitted_on)
+                for row in departments
+                if str(row.report) in LATE_REPORTS
+            ),
+            key=lambda row: (row[1], row[0]),
+        )
+    else:
+        late = (
+            DepartmentSnapshot.objects.filter(closing=closing, report__in=LATE_REPORTS)
+            .order_by("name", "department_id")
+            .values_list("department_id", "name", "report", "report_submitted_on")
+        )
+    for department_id, name, report, submitted_on in late:
         changes.reports_late.append(LateReport(department_id, name, report, submitted_on))
     return changes
 

@@ -15,7 +15,7 @@ from tasks.periods.services.snapshots import state_as_of
 from tasks.reports.services.periods import due_date
 from tasks.workbooks.ledger import DepartmentFigures, Ranking, ReportTimeliness, rank_departments
 
-__all__ = ["FrozenTotals", "frozen_ranking", "frozen_totals"]
+__all__ = ["FrozenTotals", "frozen_ranking", "frozen_totals", "rank_departments"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,3 @@ def frozen_ranking(closing: PeriodClosing) -> Ranking:
         for row in DepartmentSnapshot.objects.filter(closing=closing).order_by("name", "department_id")
     ]
     return Ranking(period=closing.period, report_due_on=due_date(closing.period), departments=departments)
-
-
-def ranked(closing: PeriodClosing) -> list[tuple[int | None, DepartmentFigures]]:
-    return rank_departments(frozen_ranking(closing).departments)
