@@ -103,12 +103,17 @@ class AppendOnlyModel(models.Model):
 class TaskSnapshot(AppendOnlyModel):
     """A task's state as of a closed period, stored only where it changed since the previous closing."""
 
+    # No single-column indexes on the foreign keys: the two indexes below lead with each of them.
     closing = models.ForeignKey(
-        PeriodClosing, verbose_name=_("closing"), on_delete=models.PROTECT, related_name="task_rows"
+        PeriodClosing,
+        verbose_name=_("closing"),
+        on_delete=models.PROTECT,
+        related_name="task_rows",
+        db_index=False,
     )
     # Copied from the closing, so that "as of P" is one index range (region, task, period desc).
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     period = models.CharField(_("period"), max_length=7)
     # No database constraint: a task removed later keeps its history (the row is immutable).
@@ -117,6 +122,7 @@ class TaskSnapshot(AppendOnlyModel):
         verbose_name=_("task"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     # A tombstone: the task left the region's scope (or was removed) by this period.

@@ -49,7 +49,8 @@ def test_the_progress_partial_polls_while_running_and_refreshes_when_done(client
     login(client, office)
 
     running = client.get(f"/periods/{closing.pk}/progress/", HTTP_HX_REQUEST="true")
-    assert "every 1s" in running.content.decode() and "45%" in running.content.decode()
+    assert "every 1s" in running.content.decode()
+    assert "45%" in running.content.decode()
     assert "HX-Refresh" not in running
 
     PeriodClosing.objects.filter(pk=closing.pk).update(status=PeriodClosing.Status.DONE, progress=100)
