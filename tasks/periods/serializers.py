@@ -3,6 +3,7 @@ changed in the period (`period_changes`)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from accounts.serializers import PersonSerializer
@@ -55,8 +56,8 @@ class PeriodCloseSerializer(serializers.Serializer):
     def validate_period(self, value: str) -> str:
         try:
             parse_period(value)
-        except Exception as error:
-            raise serializers.ValidationError(getattr(error, "messages", [str(error)])) from None
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
         return value
 
 
