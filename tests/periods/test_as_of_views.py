@@ -176,3 +176,16 @@ def test_the_ledger_build_of_a_closed_period_is_the_frozen_one(zhengzhou, closed
     sheet = openpyxl.load_workbook(report.file.path).worksheets[0]
     statuses = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert statuses[closed[1].pk][10] == 0.4
+
+
+def test_the_ledger_ranking_as_of_a_period_is_the_one_closed(zhengzhou, closed):
+    buffer = io.BytesIO()
+    with translation.override("en"):
+        write_ledger(zhengzhou, buffer, today=TODAY, period=OCTOBER, as_of=True)
+    ranking = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets[1]
+    rows = [row for row in ranking.iter_rows(values_only=True) if "郑州市卫生健康委员会" in row]
+
+    # 卫健委 completed its task after October was closed: the frozen ranking counts none.
+    assert rows
+    header = next(row for row in ranking.iter_rows(values_only=True) if row and "Completed" in row)
+    assert rows[0][header.index("Completed")] == 0
