@@ -189,3 +189,13 @@ def test_the_ledger_ranking_as_of_a_period_is_the_one_closed(zhengzhou, closed):
     assert rows
     header = next(row for row in ranking.iter_rows(values_only=True) if row and "Completed" in row)
     assert rows[0][header.index("Completed")] == 0
+
+
+def test_export_ledger_as_of_a_period_not_closed_says_so(zhengzhou, ledger, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="2026-10"):
+        call_command(
+            "export_ledger", str(tmp_path / "out.xlsx"), region=zhengzhou.code, period=OCTOBER, as_of=True
+        )
+    assert not (tmp_path / "out.xlsx").exists()
