@@ -31,9 +31,9 @@ from reform import workdays
 from regions.models import Region
 from tasks.access import NotPermitted, require_period_closer, scope_of
 from tasks.ledger.lights import Thresholds, compute_light
-from tasks.models import Deadline, DepartmentSnapshot, PeriodClosing, TaskScope, TaskSnapshot
+from tasks.models import Deadline, DepartmentSnapshot, PeriodClosing, TaskScope, TaskSnapshot, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES
-from tasks.periods.services.changes import changes_of
+from tasks.periods.services.changes import LATE_REPORTS
 from tasks.periods.services.snapshots import latest_rows, previous_closing, state_as_of
 from tasks.queueing import CLOSE_PERIOD, queue_after_commit
 from tasks.reports.services.ledger import ranking_for, scope_tasks
@@ -233,6 +233,8 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
         .iterator(chunk_size=CHUNK_SIZE)
     )
     done = 0
+    # period_changes' counts, counted as the rows are written (its lists would hold every changed row).
+    counts = dict.fromkeys(("newly_completed", "newly_overdue", "progress_changed", "reports_late"), 0)
     for chunk in chunks(cursor, CHUNK_SIZE):
         ids = [row[0] for row in chunk]
         parts = load_parts(ids, assignments=True, targets=("pk", "text", "unit", "latest_actual", "attained"))
@@ -273,8 +275,9 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
                 ],
             }
             compared = tuple(values[name] for name in COMPARED)
-            if before.get(task_id) != compared:
+            if (then := before.get(task_id)) != compared:
                 rows.append((closing.pk, region.pk, period, task_id, *compared))
+                _count_change(counts, then, compared)
         with transaction.atomic():
             insert_rows(rows)
         done += len(chunk)
@@ -282,7 +285,7 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
 
     with transaction.atomic():
         _write_tombstones(closing, previous)
-        _write_departments(closing, last)
+        counts["reports_late"] = _write_departments(closing, last)
         written = TaskSnapshot.objects.filter(closing=closing)
         PeriodClosing.objects.filter(pk=closing.pk).update(
             status=PeriodClosing.Status.DONE,
@@ -291,10 +294,26 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
             rows_written=written.count(),
             tombstones=written.filter(removed=True).count(),
             closed_at=timezone.now(),
+            change_counts=counts,
         )
-        counts = changes_of(closing).counts
-        PeriodClosing.objects.filter(pk=closing.pk).update(change_counts=counts)
     return total
+
+
+_STATUS, _PERCENT, _OVERDUE = (COMPARED.index(name) for name in ("status", "percent", "overdue"))
+
+
+def _count_change(counts: dict[str, int], then: tuple | None, now: tuple) -> None:
+    """Count a written row as period_changes classifies it (changes.py: the same rules)."""
+    if then is None or then[0]:  # no row then, or a tombstone: nothing to compare with
+        status_then, percent_then, overdue_then = None, None, False
+    else:
+        status_then, percent_then, overdue_then = then[_STATUS], then[_PERCENT], then[_OVERDUE]
+    if now[_STATUS] == TaskStatus.COMPLETED and status_then != TaskStatus.COMPLETED:
+        counts["newly_completed"] += 1
+    if now[_OVERDUE] and not overdue_then:
+        counts["newly_overdue"] += 1
+    if percent_then is not None and now[_PERCENT] != percent_then:
+        counts["progress_changed"] += 1
 
 
 # The columns a snapshot row is written with (its id is the table's own).
@@ -376,8 +395,9 @@ def _write_tombstones(closing: PeriodClosing, previous: PeriodClosing | None) ->
         TaskSnapshot.objects.bulk_create(batch, ignore_conflicts=True)
 
 
-def _write_departments(closing: PeriodClosing, last: datetime.date) -> None:
-    """The ranking's figures per department, overdue counted on the period's last day."""
+def _write_departments(closing: PeriodClosing, last: datetime.date) -> int:
+    """The ranking's figures per department, overdue counted on the period's last day; the number of
+    departments whose report was late or not handed in."""
     ranking = ranking_for(closing.region, today=last, period=closing.period)
     DepartmentSnapshot.objects.bulk_create(
         [
@@ -399,3 +419,4 @@ def _write_departments(closing: PeriodClosing, last: datetime.date) -> None:
         ],
         ignore_conflicts=True,
     )
+    return sum(1 for row in ranking.departments if str(row.report) in LATE_REPORTS)
