@@ -30,6 +30,7 @@ from tasks.ledger.api.parts import AssignmentViewSet, DeadlineViewSet, TargetVie
 from tasks.ledger.api.progress import TaskProgressView
 from tasks.ledger.api.tasks import TaskViewSet
 from tasks.notices.api import RobotViewSet
+from tasks.periods.api import PeriodViewSet
 from tasks.reminders.api import TaskRemindersView
 from tasks.reports.api import ReportViewSet
 
@@ -68,6 +69,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("targets", TargetViewSet, basename="target")
 router.register("reports", ReportViewSet, basename="report")
+router.register("periods", PeriodViewSet, basename="period")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("robots", RobotViewSet, basename="robot")
 router.register("instructions", InstructionViewSet, basename="instruction")

@@ -33,6 +33,11 @@ def beat_schedule(settings) -> dict:
             "task": "tasks.build_monthly_reports",
             "schedule": crontab(hour=settings.REPORT_BUILD_HOUR, minute=settings.REPORT_BUILD_MINUTE),
         },
+        # Daily; the job closes last month only on its close day (periods' is_close_day).
+        "period-close-working-day": {
+            "task": "tasks.close_due_periods",
+            "schedule": crontab(hour=settings.PERIOD_CLOSE_HOUR, minute=settings.PERIOD_CLOSE_MINUTE),
+        },
     }
 
 

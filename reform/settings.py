@@ -242,6 +242,11 @@ DASHBOARD_WARM_DELAY = env_int("DASHBOARD_WARM_DELAY", 5)
 REPORT_BUILD_HOUR = env_int("REPORT_BUILD_HOUR", 8)
 REPORT_BUILD_MINUTE = env_int("REPORT_BUILD_MINUTE", 0)
 REPORT_DUE_WORKING_DAYS = env_int("REPORT_DUE_WORKING_DAYS", 5)
+# Reporting periods close by themselves on this working day of the following month (after the reports'
+# due date by default), at PERIOD_CLOSE_HOUR:PERIOD_CLOSE_MINUTE; office staff may close one earlier.
+PERIOD_CLOSE_WORKDAY = env_int("PERIOD_CLOSE_WORKDAY", REPORT_DUE_WORKING_DAYS + 1)
+PERIOD_CLOSE_HOUR = env_int("PERIOD_CLOSE_HOUR", 20)
+PERIOD_CLOSE_MINUTE = env_int("PERIOD_CLOSE_MINUTE", 0)
 
 # The API (api/, under /api/v1/). Token first, so that an anonymous request gets 401 with a
 # WWW-Authenticate header; the session serves the pages' own scripts (with CSRF on writes).

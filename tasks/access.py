@@ -42,6 +42,7 @@ __all__ = [
     "is_active",
     "leads",
     "may_build_ledger",
+    "may_close_period",
     "may_fill_report",
     "may_handle_failed_deliveries",
     "may_manage_robots",
@@ -50,6 +51,7 @@ __all__ = [
     "may_review_reports",
     "may_see_dashboard",
     "may_see_late_reports",
+    "may_see_periods",
     "may_see_reports",
     "may_submit_report",
     "navigation",
@@ -57,6 +59,7 @@ __all__ = [
     "require_editor",
     "require_instructor",
     "require_ledger_builder",
+    "require_period_closer",
     "require_robot_manager",
     "require_replier",
     "require_reporter",
@@ -242,6 +245,25 @@ def require_ledger_builder(user) -> None:
 def may_see_late_reports(user) -> bool:
     """The departments late with their report: office staff and leaders (and superusers)."""
     return _official_in_region(user)
+
+
+# Reporting periods ------------------------------------------------------------------------------
+
+
+def may_close_period(user) -> bool:
+    """Office staff close their own region's periods (and superusers any region's); leaders read the
+    "as of" views but do not close."""
+    return _office_in_region(user)
+
+
+def may_see_periods(user) -> bool:
+    """The closed periods and their "as of" views: those who oversee a region (office staff, leaders)."""
+    return _official_in_region(user)
+
+
+def require_period_closer(user) -> None:
+    if not may_close_period(user):
+        raise NotPermitted(_("Only reform office staff may close a reporting period."))
 
 
 # Notices: group robots and failed deliveries ----------------------------------------------------

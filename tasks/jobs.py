@@ -10,6 +10,7 @@ from tasks import queueing
 from tasks.dashboard.services import cache as dashboard_cache
 from tasks.models import Task
 from tasks.notices.services import delivery as notice_delivery
+from tasks.periods.services import closing as period_closing
 from tasks.reminders.services import escalation
 from tasks.reminders.services import scan as reminder_scan
 from tasks.reminders.services import sending as reminders
@@ -135,3 +136,20 @@ def remind_late_reports(today: str | None = None) -> dict:
     """Remind the liaisons of departments late with last month's report, once a day (YYYY-MM-DD)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return report_workflow.remind_late_reports(day)
+
+
+# Safe to repeat: a closing claims its row (queued or running -> running), and a row already written is
+# skipped, so a worker lost mid-closing leaves the job on the queue for another.
+@shared_task(name=queueing.CLOSE_PERIOD, acks_late=True)
+def close_period(closing_id: int) -> str:
+    """Close a reporting period for a region (the snapshot), queued by request_close; its status."""
+    return period_closing.close_period(closing_id)
+
+
+# Daily on beat; does something only on the close day (PERIOD_CLOSE_WORKDAY). Safe to repeat: a period
+# is closed once per region (a constraint), so a re-run queues nothing more.
+@shared_task(name=queueing.CLOSE_DUE_PERIODS, acks_late=True)
+def close_due_periods(today: str | None = None) -> dict:
+    """Close last month for every region with tasks, on the close day (YYYY-MM-DD)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return period_closing.close_due_periods(day)

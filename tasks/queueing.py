@@ -43,6 +43,8 @@ BUILD_BULLETIN = "tasks.build_bulletin"
 BUILD_REPORT = "tasks.build_report"
 BUILD_MONTHLY_REPORTS = "tasks.build_monthly_reports"
 REMIND_LATE_REPORTS = "tasks.remind_late_reports"
+CLOSE_PERIOD = "tasks.close_period"
+CLOSE_DUE_PERIODS = "tasks.close_due_periods"
 
 # A broker that refuses connections fails within a second instead of the default retries' few.
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

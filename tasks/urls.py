@@ -19,6 +19,7 @@ from tasks.ledger.views import (
     task_list,
 )
 from tasks.notices import views as notices
+from tasks.periods import views as periods
 from tasks.reports.views import fill as report_fill
 from tasks.reports.views import lists as report_lists
 from tasks.reports.views import report
@@ -57,6 +58,10 @@ urlpatterns = [
     path("reports/ledger/", report_lists.ledger_build, name="ledger_build"),
     path("reports/bulletin/", report_lists.bulletin_build, name="bulletin_build"),
     path("reports/late/", report_lists.late_reports, name="late_reports"),
+    path("periods/", periods.period_list, name="period_list"),
+    path("periods/close/", periods.period_close, name="period_close"),
+    path("periods/<int:pk>/", periods.period_detail, name="period_detail"),
+    path("periods/<int:pk>/progress/", periods.period_progress, name="period_progress"),
     path("reports/<int:pk>/", report.report_detail, name="report_detail"),
     path("reports/<int:pk>/progress/", report.report_progress, name="report_progress"),
     path("reports/<int:pk>/download/", report.report_download, name="report_download"),

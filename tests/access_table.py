@@ -97,6 +97,12 @@ _GRID = {
     "build_ledger":             (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ROLE,  LOGIN),
     "download_ledger":          (ALLOW, ALLOW,   ALLOW,  SCOPE,  SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
     "see_late_reports":         (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ALLOW, LOGIN),
+    # Reporting periods: office staff close their own region's (the province office its own 河南省's;
+    # the superuser has no region of its own); office staff and leaders see the closings of their
+    # region and below and their changes; liaisons have none (refused before any closing is looked up).
+    "close_period":             (ALLOW, ALLOW,   ROLE,   ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ROLE,  LOGIN),
+    "see_periods":              (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ALLOW, LOGIN),
+    "see_period":               (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  SCOPE,   ROLE,  ALLOW, LOGIN),
     # Group robots: office staff configure their own region's (the object is 郑州市's office robot; the
     # province office configures 河南省's, not the city's), superusers any; other roles are refused
     # before any robot is looked up (ROLE_FIRST). The list is of the user's own region.
@@ -118,12 +124,14 @@ TABLE: dict[str, dict[str, Outcome]] = {
 
 # Of the user's own region, not of an object: nothing is out of scope, and the outsider (of 长沙市) is
 # allowed what the office of 郑州市 is.
-UNSCOPED = frozenset({"see_dashboard", "build_ledger", "see_late_reports", "see_robots"})
+UNSCOPED = frozenset(
+    {"see_dashboard", "build_ledger", "see_late_reports", "see_robots", "close_period", "see_periods"}
+)
 
 # Refused by role before any object is looked up: a role that may not import gets 403 for any import,
 # in scope or not. Everywhere else the object is looked up first, so out of scope is not found even
 # for a role that could not have acted on it.
-ROLE_FIRST = frozenset({"import_documents", "manage_robots"})
+ROLE_FIRST = frozenset({"import_documents", "manage_robots", "see_period"})
 
 # What the navigation bar offers each persona (tasks.access.navigation).
 NAVIGATION: dict[str, frozenset[str]] = {

@@ -25,6 +25,7 @@ from tasks.access import (
     can_view_task,
     is_active,
     may_build_ledger,
+    may_close_period,
     may_fill_report,
     may_instruct,
     may_manage_robots,
@@ -32,6 +33,7 @@ from tasks.access import (
     may_review_reports,
     may_see_dashboard,
     may_see_late_reports,
+    may_see_periods,
     may_see_reports,
     may_submit_report,
     navigation,
@@ -148,6 +150,9 @@ RULES: dict[str, Rule] = {
     "download_ledger": lambda u, w: (sees_report(u, w.ledger), sees_report(u, w.ledger)),
     "see_late_reports": lambda u, w: (True, may_see_late_reports(u)),
     "see_robots": lambda u, w: (True, may_manage_robots(u)),
+    "close_period": lambda u, w: (True, may_close_period(u)),
+    "see_periods": lambda u, w: (True, may_see_periods(u)),
+    "see_period": lambda u, w: (sees(u, w.zhengzhou), may_see_periods(u)),
     "manage_robots": lambda u, w: (manages(u, w.robot), may_manage_robots(u)),
     "instruct": lambda u, w: (sees_task(u, w.task), can_instruct_on(u, w.task)),
     "instruct_department": lambda u, w: (
@@ -163,6 +168,8 @@ EXCEPTIONS = {
     # may_build_ledger grants superusers the role, but the pages and the API build the ledger of the
     # user's own region, and the cast's superuser has none: both refuse (403).
     ("build_ledger", "superuser"): ROLE,
+    # The same for closing a period: of the user's own region unless a region is named.
+    ("close_period", "superuser"): ROLE,
 }
 
 
@@ -278,6 +285,9 @@ def test_leaders_read_tasks_and_reports_and_build_and_download_the_ledger():
     assert leader.pop("download_ledger") is ALLOW
     assert leader.pop("instruct") is ALLOW
     assert leader.pop("instruct_department") is ALLOW
+    # Leaders read the closed periods and their "as of" views; closing is the office's.
+    assert leader.pop("see_periods") is ALLOW
+    assert leader.pop("see_period") is ALLOW
     assert set(leader.values()) == {ROLE}, leader
     office_and_the_department = {"office", "province_office", "liaison", "superuser"}
     for action in ("build_department_report", "fill_report", "submit_report", "review_report"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +13,9 @@ from tasks.access import may_instruct, may_see_dashboard
 from tasks.dashboard.services.cache import cached_dashboard_summary
 from tasks.dashboard.services.summary import SECTION_DOCUMENTS, DashboardSummary, Figure
 from tasks.models.ledger import UPCOMING_DAYS
+from tasks.periods.services.as_of import as_of_closing
+from tasks.periods.services.changes import changes_of, titled_lists
+from tasks.periods.services.frozen import frozen_ranking, frozen_totals, rank_departments
 
 # Until the task list and task pages are routed, link to where they will be.
 TASK_LIST_FALLBACK = "/tasks/"
@@ -128,6 +131,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures, rankings and the overdue list of the user's scope. Liaisons have their own task list."""
     if not may_see_dashboard(request.user):
         raise PermissionDenied
+    as_of = (request.GET.get("as_of") or "").strip()
+    if as_of:
+        return _dashboard_as_of(request, as_of)
     summary, computed_at = cached_dashboard_summary(request.user, refresh="refresh" in request.GET)
     base = task_list_url()
     overdue = [{"task": task, "url": task_detail_url(task.task_id)} for task in summary.overdue_tasks]
@@ -147,5 +153,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "computed_at": computed_at,
             # Leaders follow a lead department's overdue count to its list and write a 批示 there.
             "may_instruct": may_instruct(request.user),
+        },
+    )
+
+
+def _dashboard_as_of(request: HttpRequest, period: str) -> HttpResponse:
+    """The totals and the ranking as frozen when the period was closed, and what changed in it."""
+    try:
+        closing = as_of_closing(request.user, period)
+    except ValidationError as error:
+        return render(
+            request,
+            "tasks/periods/dashboard_as_of.html",
+            {"as_of_error": " ".join(error.messages)},
+            status=404,
+        )
+    ranking = frozen_ranking(closing)
+    changes = changes_of(closing, departments=ranking.departments)
+    return render(
+        request,
+        "tasks/periods/dashboard_as_of.html",
+        {
+            "closing": closing,
+            "totals": frozen_totals(closing),
+            "ranking": rank_departments(ranking.departments),
+            "changes": changes,
+            "change_lists": titled_lists(changes),
+            "task_list_url": task_list_url(),
         },
     )

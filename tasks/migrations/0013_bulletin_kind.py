@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0009_notices_instructions_escalations"),
+        ("tasks", "0012_period_snapshots"),
     ]
 
     operations = [

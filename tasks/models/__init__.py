@@ -13,6 +13,7 @@ from tasks.models.notices import (
     Notification,
     Robot,
 )
+from tasks.models.periods import DepartmentSnapshot, PeriodClosing, TaskSnapshot
 from tasks.models.progress import AppendOnlyError, Evidence, ProgressUpdate, TargetReading
 from tasks.models.reminders import Reminder
 from tasks.models.reports import Report
@@ -31,9 +32,11 @@ __all__ = [
     "AppendOnlyError",
     "Assignment",
     "Deadline",
+    "DepartmentSnapshot",
     "DocumentImport",
     "Evidence",
     "ExtensionRequest",
+    "PeriodClosing",
     "PolicyDocument",
     "ProgressUpdate",
     "Reminder",
@@ -44,5 +47,6 @@ __all__ = [
     "TaskChange",
     "TaskQuerySet",
     "TaskScope",
+    "TaskSnapshot",
     "TaskStatus",
 ]

@@ -97,6 +97,8 @@ class DepartmentFigures:
     overdue: int
     report: ReportTimeliness
     report_submitted_on: datetime.date | None = None
+    # The department's id (for the period snapshot); the workbook does not show it.
+    department_id: int | None = None
 
     @property
     def completion_rate(self) -> float | None:

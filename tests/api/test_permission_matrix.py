@@ -45,6 +45,7 @@ from tasks.models import (
     Instruction,
     InstructionReply,
     Notification,
+    PeriodClosing,
     PolicyDocument,
     ProgressUpdate,
     Reminder,
@@ -152,6 +153,12 @@ class World:
                 file=ContentFile(buffer.getvalue(), name="bulletin.docx"),
             )
         return Report.objects.get(pk=self.bulletins[scope].pk)
+    def closing(self, scope: str) -> PeriodClosing:
+        """The region's closing of 2026-09, done (made on first use)."""
+        closing, _ = PeriodClosing.objects.get_or_create(
+            region=self.regions[scope], period="2026-09", defaults={"status": PeriodClosing.Status.DONE}
+        )
+        return closing
 
     def instruction(self, scope: str) -> Instruction:
         """A leader's instruction on the scope's task, answered by its department, with a reply carrying a
@@ -265,6 +272,7 @@ def snapshot() -> dict[str, Any]:
                 "pk", "status", "progress", "file", "submitted_by", "reviewed_by", "review_comment"
             )
         ),
+        "periods": list(PeriodClosing.objects.order_by("pk").values_list("pk", "region", "period", "status")),
         "tokens": sorted(Token.objects.values_list("key", flat=True)),
         "robots": list(
             Robot.objects.order_by("pk").values_list(
@@ -565,6 +573,20 @@ CASES = [
         ok=202,
         body=lambda w, s, u: {"kind": "bulletin", "period": "2026-04"},
         scoped=False,
+    ),
+    Case("period list", "get", lambda w, s: f"{API}/periods/", rule="see_periods", scoped=False),
+    Case(
+        "period close",
+        "post",
+        lambda w, s: f"{API}/periods/",
+        rule="close_period",
+        ok=202,
+        body=lambda w, s, u: {"period": "2026-10"},
+        scoped=False,
+    ),
+    Case("period", "get", lambda w, s: f"{API}/periods/{w.closing(s).pk}/", rule="see_period"),
+    Case(
+        "period changes", "get", lambda w, s: f"{API}/periods/{w.closing(s).pk}/changes/", rule="see_period"
     ),
     Case(
         "report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", rule="see_report"

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from tasks.models import Channel, Delivery, Event, EventKind, Notification
+from tasks.models import Channel, Delivery, Event, EventKind, Notification, PeriodClosing
 from tests.factories import (
     DocumentImportFactory,
     EvidenceFactory,
@@ -99,6 +99,9 @@ def objects(zhengzhou_tasks, zhengzhou_document, liaison, office, insurance_bure
         "instructions/department": insurance_bureau.pk,
         "instructions/replies": reply.pk,
         "instruction-replies": reply.pk,
+        "periods": PeriodClosing.objects.create(
+            region=zhengzhou, period="2026-09", status=PeriodClosing.Status.DONE
+        ).pk,
     }
 
 

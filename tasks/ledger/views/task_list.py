@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import (
     Prefetch,
@@ -27,6 +28,7 @@ from tasks.models import (
 )
 from tasks.models.ledger import LEADING_ROLES, ROLE_RANK
 from tasks.pagination import BoundedPaginator
+from tasks.periods.services.as_of import as_of_closing, freeze_tasks
 
 PAGE_SIZE = 50
 # Sortable columns of the list: (ordering value, header).
@@ -116,6 +118,13 @@ def page_queryset(tasks: QuerySet[Task]) -> QuerySet[Task]:
 def task_list(request: HttpRequest) -> HttpResponse:
     """Filters, a sortable table with traffic lights, pages of PAGE_SIZE and the Excel export link."""
     today = timezone.localdate()
+    # ?as_of=YYYY-MM: the page's rows as frozen when the period was closed (the filters stay live).
+    as_of, closing, as_of_error = (request.GET.get("as_of") or "").strip(), None, None
+    if as_of:
+        try:
+            closing = as_of_closing(request.user, as_of)
+        except ValidationError as error:
+            as_of_error = " ".join(error.messages)
     filterset = filtered_tasks(request, today)
     _style_filter_form(filterset.form)
     paginator = BoundedPaginator(page_queryset(filterset.qs), PAGE_SIZE)
@@ -123,6 +132,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = attach_lights(page.object_list, today)
     for task in tasks:
         task.lead_names = lead_names(task.leading_assignments)
+    if closing is not None:
+        freeze_tasks(closing, tasks)
     return render(
         request,
         "tasks/ledger/task_list.html",
@@ -135,5 +146,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "sort": _sort_headers(request),
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "today": today,
+            "as_of": as_of if closing is not None else "",
+            "closing": closing,
+            "as_of_error": as_of_error,
         },
     )

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--period", help="YYYY-MM: the month whose department reports are ranked (default: last month)"
         )
+        parser.add_argument(
+            "--as-of",
+            action="store_true",
+            help="the ledger as frozen when --period was closed (tasks/periods); refused if it was not",
+        )
 
     def handle(self, *args, **options):
         region = self._region(options["region"])
@@ -46,8 +51,10 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         os.close(handle)
         try:
-            rows = write_ledger(region, partial, today=today, period=period)
+            rows = write_ledger(region, partial, today=today, period=period, as_of=options["as_of"])
             os.replace(partial, out)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         finally:

@@ -18,6 +18,7 @@ import datetime
 import logging
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -31,6 +32,7 @@ from regions.models import Region
 from tasks.access import require_ledger_builder, scope_of
 from tasks.models import (
     Assignment,
+    PeriodClosing,
     Report,
     Task,
     TaskChange,
@@ -39,9 +41,11 @@ from tasks.models import (
 )
 from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
 from tasks.numbers import plain_number
+from tasks.periods.services.frozen import frozen_ranking
+from tasks.periods.services.snapshots import done_closing, state_as_of
 from tasks.queueing import BUILD_LEDGER, queue_after_commit
 from tasks.reports.services.builds import run_build
-from tasks.reports.services.periods import due_date, parse_period, previous_period
+from tasks.reports.services.periods import due_date, parse_period, period_bounds, previous_period
 from tasks.rows import CHUNK_SIZE, TASK_COLUMNS, chunks, department_names, load_parts
 from tasks.workbooks.ledger import (
     DepartmentFigures,
@@ -93,10 +97,13 @@ def iter_ledger_rows(
     today: datetime.date,
     chunk_size: int = CHUNK_SIZE,
     on_chunk: Callable[[int], None] | None = None,
+    as_of: PeriodClosing | None = None,
 ) -> Iterator[LedgerRow]:
     """Ledger rows of `tasks` in document order: one cursor, and seven queries per `chunk_size` tasks.
 
-    `on_chunk(n)` is called after the n rows of each chunk have been consumed.
+    `on_chunk(n)` is called after the n rows of each chunk have been consumed. With `as_of` (a done
+    closing) the due date, status, progress, overdue and targets are the frozen ones (one more query
+    per chunk); the rest (text, departments, progress notes) is read as it is now.
     """
     zone = timezone.get_current_timezone()
     statuses = {value: str(label) for value, label in TaskStatus.choices}
@@ -120,7 +127,19 @@ def iter_ledger_rows(
             evidence=True,
             instructions=True,
         )
+        frozen = (
+            {
+                row.task_id: row
+                for row in state_as_of(as_of.region_id, as_of.period, [row[0] for row in chunk])
+            }
+            if as_of is not None
+            else {}
+        )
         for task_id, title, doc_number, label, text, due_on, status, progress, updated_at in chunk:
+            targets = parts.targets.get(task_id, ())
+            if (row := frozen.get(task_id)) is not None:
+                due_on, status, progress = row.due_on, row.status, row.percent
+                targets = [(t[1], t[2], None if t[3] is None else Decimal(t[3])) for t in row.targets]
             leading, cooperating = department_names(parts.assignments.get(task_id, ()))
             progress_at, narrative = parts.latest.get(task_id, (None, ""))
             yield LedgerRow(
@@ -135,11 +154,13 @@ def iter_ledger_rows(
                 due_on,
                 statuses.get(status, status),
                 progress,
-                due_on is not None and due_on < today and status not in closed,
+                row.overdue
+                if row is not None
+                else due_on is not None and due_on < today and status not in closed,
                 progress_at.astimezone(zone).date() if progress_at else None,
                 narrative,
                 parts.evidence.get(task_id, 0),
-                _targets_text(parts.targets.get(task_id, ()), with_actual, without_actual),
+                _targets_text(targets, with_actual, without_actual),
                 updated_at.astimezone(zone).replace(tzinfo=None) if updated_at else None,
                 _instructions_text(parts.instructions.get(task_id, ()), zone),
             )
@@ -209,6 +230,7 @@ def ranking_for(region: Region, *, today: datetime.date, period: str) -> Ranking
                 overdue=row["overdue"],
                 report=timeliness,
                 report_submitted_on=on,
+                department_id=row["department_id"],
             )
         )
     return Ranking(period=period, report_due_on=due, departments=departments)
@@ -225,18 +247,28 @@ def write_ledger(
     period: str | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    as_of: bool = False,
 ) -> int:
     """Write the region's ledger and ranking to `out` (a path or binary file); the number of rows.
 
     Streams chunk by chunk; `progress(done, total)` is called after each chunk. `period` (whose
-    department reports the ranking counts) defaults to the month before `today`.
+    department reports the ranking counts) defaults to the month before `today`. `as_of`: the ledger
+    as frozen when `period` was closed (tasks/periods): the tasks of its snapshot with their frozen
+    status and figures, the ranking as closed, dated the period's last day.
     """
     today = today or timezone.localdate()
     period = period or previous_period(today)
     parse_period(period)
-    tasks = scope_tasks(region)
+    closing = None
+    if as_of:
+        closing = done_closing(region.pk, period)
+        today = period_bounds(period)[1]
+        tasks = Task.objects.filter(pk__in=state_as_of(region.pk, period).values("task_id"))
+        ranking = frozen_ranking(closing)
+    else:
+        tasks = scope_tasks(region)
+        ranking = ranking_for(region, today=today, period=period)
     total = tasks.count()
-    ranking = ranking_for(region, today=today, period=period)
     done = 0
 
     def on_chunk(size: int) -> None:
@@ -246,7 +278,7 @@ def write_ledger(
             progress(done, total)
 
     build_ledger_workbook(
-        iter_ledger_rows(tasks, today=today, chunk_size=chunk_size, on_chunk=on_chunk),
+        iter_ledger_rows(tasks, today=today, chunk_size=chunk_size, on_chunk=on_chunk, as_of=closing),
         ranking,
         region=region.name,
         day=today,
@@ -309,7 +341,11 @@ def build_ledger(report_id: int, *, today: datetime.date | None = None) -> str:
     started = time.monotonic()
 
     def write(report: Report, path: str, progress) -> None:
-        write_ledger(report.region, path, today=today, period=report.period, progress=progress)
+        # A closed period's ledger is the frozen one (tasks/periods).
+        closed = PeriodClosing.objects.filter(
+            region_id=report.region_id, period=report.period, status=PeriodClosing.Status.DONE
+        ).exists()
+        write_ledger(report.region, path, today=today, period=report.period, progress=progress, as_of=closed)
 
     status = run_build(
         report_id,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from regions.models import Department, Region
 from tasks.access import (
     may_build_ledger,
+    may_close_period,
     may_request_department_report,
     may_see_late_reports,
     require_ledger_builder,
@@ -108,6 +109,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "can_build_ledger": bool(may_build_ledger(user) and user.region_id),
             "ledger": ledger,
             "bulletin": bulletin,
+            # Closing the period (tasks/periods): a button to the periods' own view.
+            "may_close_period": bool(may_close_period(user) and user.region_id),
             "late_count": sum(1 for row in rows if row["late"]),
             "handed_in": HANDED_IN,
         },
