@@ -3,7 +3,8 @@
 `libreoffice` is a fixture (registered by tests/conftest.py) giving `type_into(workbook bytes,
 {"O4": "72%"}) -> bytes`: LibreOffice opens the file, the texts are typed into the cells of the first
 sheet as from the keyboard (tests/libreoffice_typing.py, through its Python UNO bridge), and the file it
-saves as .xlsx comes back. Tests using it carry the `libreoffice` marker.
+saves as .xlsx comes back. `libreoffice_pdf` gives `to_pdf(workbook bytes) -> PDF bytes`, the workbook
+printed by `soffice --headless --convert-to pdf`. Tests using them carry the `libreoffice` marker.
 
 Availability: without /usr/bin/soffice or Debian's python3-uno (apt-get install libreoffice-calc
 python3-uno fonts-wqy-microhei) the tests are skipped locally and fail in CI (where the environment
@@ -36,9 +37,13 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _check_available() -> None:
+def _check_soffice() -> None:
     if not SOFFICE.exists():
         _unavailable(f"{SOFFICE} is missing (apt-get install libreoffice-calc)")
+
+
+def _check_available() -> None:
+    _check_soffice()
     if not SYSTEM_PYTHON.exists():
         _unavailable(f"{SYSTEM_PYTHON} is missing")
     probe = subprocess.run(
@@ -66,26 +71,52 @@ def type_into(workbook: bytes, cells: Mapping[str, str], *, sheet: int = 0) -> b
             str(folder / "profile"),
             str(entries),
         ]
-        # A session of its own, so a timeout kills soffice along with the script.
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-        )
-        try:
-            out, err = process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            pytest.fail(f"LibreOffice did not finish within {TIMEOUT}s", pytrace=False)
-        finally:
-            # Whatever of the office outlived the script (the session's group, if any is left).
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-        if process.returncode or not target.exists():
-            pytest.fail(
-                f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-2000:]}",
-                pytrace=False,
-            )
+        _run(command, target)
         return target.read_bytes()
+
+
+def to_pdf(workbook: bytes) -> bytes:
+    """`workbook` as LibreOffice prints it: `soffice --headless --convert-to pdf`, a fresh profile."""
+    with tempfile.TemporaryDirectory(prefix="reform-libreoffice-") as directory:
+        folder = Path(directory)
+        source = folder / "portal.xlsx"
+        source.write_bytes(workbook)
+        command = [
+            str(SOFFICE),
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        target = folder / "portal.pdf"
+        _run(command, target)
+        return target.read_bytes()
+
+
+def _run(command: list[str], target: Path) -> None:
+    """Run `command`, killed with all it started after TIMEOUT seconds; fail unless it wrote `target`."""
+    # A session of its own, so a timeout kills soffice along with the script.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        _out, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"LibreOffice did not finish within {TIMEOUT}s", pytrace=False)
+    finally:
+        # Whatever of the office outlived the script (the session's group, if any is left).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.returncode or not target.exists():
+        pytest.fail(
+            f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-2000:]}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +124,10 @@ def libreoffice() -> Callable[..., bytes]:
     """`type_into`, once LibreOffice is known to be there (else skipped, or failed in CI)."""
     _check_available()
     return type_into
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdf() -> Callable[[bytes], bytes]:
+    """`to_pdf`, once LibreOffice is known to be there (else skipped, or failed in CI)."""
+    _check_soffice()
+    return to_pdf
