@@ -92,9 +92,14 @@ def _line_count(line: str, usable: float) -> int:
     return lines
 
 
+def _usable(width: float) -> float:
+    """Digits of text a line of a column `width` characters wide is taken to hold."""
+    return max(width - CELL_PADDING_CHARS, 1.0) * FILL
+
+
 def text_lines(text: str, width: float) -> int:
     """Lines `text` takes wrapped in a column `width` characters wide (an empty text: one)."""
-    usable = max(width - CELL_PADDING_CHARS, 1.0) * FILL
+    usable = _usable(width)
     if "\n" not in text:
         return _line_count(text, usable)
     return sum(_line_count(line, usable) for line in text.split("\n"))
@@ -115,16 +120,25 @@ class RowHeights:
     """
 
     def __init__(self, widths: Sequence[float | None]) -> None:
-        self.columns = [(index, width) for index, width in enumerate(widths) if width is not None]
+        self.columns = [
+            (index, width, _usable(width)) for index, width in enumerate(widths) if width is not None
+        ]
 
     def height(self, values: Sequence) -> float | None:
         """Points for a row of `values` (by column; non-text values take one line); None: default."""
-        most = 1
-        for index, width in self.columns:
-            if index < len(values):
+        most, count = 1, len(values)
+        for index, width, usable in self.columns:
+            if index < count:
                 value = values[index]
-                if isinstance(value, str) and value:
-                    most = max(most, text_lines(value, width))
+                if not isinstance(value, str) or not value:
+                    continue
+                if "\n" in value or " " in value:
+                    lines = text_lines(value, width)
+                else:
+                    # The common case inline (a ledger estimates a dozen cells a row): text_width / usable.
+                    lines = math.ceil((len(value.encode()) + len(value)) / 2 / usable)
+                if lines > most:
+                    most = lines
         return lines_height(most)
 
     def cells_height(self, cells: Sequence) -> float | None:
