@@ -8,7 +8,8 @@ Sheet two, the ranking: one row per department assigned a task in scope, with th
 its figures in note rows under the table (see `DepartmentFigures` and `rank_departments`).
 
 Written in openpyxl's write-only mode: rows stream to a temporary file (inline strings, no shared
-string table), so memory stays flat however many tasks there are.
+string table), so memory stays flat however many tasks there are. Both sheets print on A4 landscape,
+one page wide, rows 1–3 on every page, each row as tall as its wrapped text (printing.py).
 """
 
 from __future__ import annotations

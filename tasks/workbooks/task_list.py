@@ -4,7 +4,8 @@ Layout: the title on row 1, when it was generated and how many tasks on row 2, t
 row 3 (frozen, with an autofilter), one task per row below. Dates are real dates and progress is
 a real percentage, so offices can sort and sum in Excel; text that a spreadsheet would read as a
 formula (=, +, -, @, tab, CR) is stored as text (CWE-1236): task texts come from uploaded files.
-Headers are translated like the rest of the interface (gettext, English msgids).
+Headers are translated like the rest of the interface (gettext, English msgids). It prints on A4
+landscape, one page wide, rows 1–3 on every page, each row as tall as its wrapped text (printing.py).
 """
 
 from __future__ import annotations
