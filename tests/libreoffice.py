@@ -4,10 +4,9 @@ and a Word document the portal wrote (the 通报), converted to PDF by LibreOffi
 `libreoffice` is a fixture (registered by tests/conftest.py) giving `type_into(workbook bytes,
 {"O4": "72%"}) -> bytes`: LibreOffice opens the file, the texts are typed into the cells of the first
 sheet as from the keyboard (tests/libreoffice_typing.py, through its Python UNO bridge), and the file it
-saves as .xlsx comes back. Tests using it carry the `libreoffice` marker.
-
-`libreoffice_pdf` is a fixture giving `to_pdf(document bytes, suffix=".docx") -> PDF bytes`
-(`soffice --headless --convert-to pdf`).
+saves as .xlsx comes back. `libreoffice_pdf` gives `to_pdf(document bytes, suffix=".xlsx") -> PDF
+bytes`, a workbook (or with suffix=".docx" a Word document) printed by `soffice --headless
+--convert-to pdf`. Tests using them carry the `libreoffice` marker.
 
 Availability: without /usr/bin/soffice, Writer (for the PDF) or Debian's python3-uno (apt-get install
 libreoffice-calc libreoffice-writer python3-uno fonts-wqy-microhei) the tests are skipped locally and fail in CI (where the environment
@@ -75,37 +74,13 @@ def type_into(workbook: bytes, cells: Mapping[str, str], *, sheet: int = 0) -> b
             str(folder / "profile"),
             str(entries),
         ]
-        # A session of its own, so a timeout kills soffice along with the script.
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-        )
-        try:
-            out, err = process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            pytest.fail(f"LibreOffice did not finish within {TIMEOUT}s", pytrace=False)
-        finally:
-            # Whatever of the office outlived the script (the session's group, if any is left).
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-        if process.returncode or not target.exists():
-            pytest.fail(
-                f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-2000:]}",
-                pytrace=False,
-            )
+        _run(command, target)
         return target.read_bytes()
 
 
-@pytest.fixture(scope="session")
-def libreoffice() -> Callable[..., bytes]:
-    """`type_into`, once LibreOffice is known to be there (else skipped, or failed in CI)."""
-    _check_available()
-    return type_into
-
-
-def to_pdf(document: bytes, *, suffix: str = ".docx") -> bytes:
-    """`document` as LibreOffice prints it to PDF (a fresh profile; killed after TIMEOUT seconds)."""
+def to_pdf(document: bytes, *, suffix: str = ".xlsx") -> bytes:
+    """`document` (a workbook, or a .docx with suffix=".docx") as LibreOffice prints it:
+    `soffice --headless --convert-to pdf`, a fresh profile, killed after TIMEOUT seconds."""
     with tempfile.TemporaryDirectory(prefix="reform-libreoffice-") as directory:
         folder = Path(directory)
         source = folder / f"portal{suffix}"
@@ -117,28 +92,42 @@ def to_pdf(document: bytes, *, suffix: str = ".docx") -> bytes:
             "--convert-to",
             "pdf",
             "--outdir",
-            str(folder / "out"),
+            str(folder),
             str(source),
         ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-        )
-        try:
-            _out, err = process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            pytest.fail(f"LibreOffice did not convert within {TIMEOUT}s", pytrace=False)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-        target = folder / "out" / "portal.pdf"
-        if process.returncode or not target.exists():
-            pytest.fail(
-                f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-2000:]}",
-                pytrace=False,
-            )
+        target = folder / "portal.pdf"
+        _run(command, target)
         return target.read_bytes()
+
+
+def _run(command: list[str], target: Path) -> None:
+    """Run `command`, killed with all it started after TIMEOUT seconds; fail unless it wrote `target`."""
+    # A session of its own, so a timeout kills soffice along with the script.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        _out, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"LibreOffice did not finish within {TIMEOUT}s", pytrace=False)
+    finally:
+        # Whatever of the office outlived the script (the session's group, if any is left).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.returncode or not target.exists():
+        pytest.fail(
+            f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-2000:]}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> Callable[..., bytes]:
+    """`type_into`, once LibreOffice is known to be there (else skipped, or failed in CI)."""
+    _check_available()
+    return type_into
 
 
 @pytest.fixture(scope="session")

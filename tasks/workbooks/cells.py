@@ -7,6 +7,10 @@ from copy import copy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.units import DEFAULT_COLUMN_WIDTH
+
+from tasks.workbooks.printing import RowHeights, stream_row_heights
 
 # Excel refuses longer cell text.
 MAX_CELL_CHARS = 32767
@@ -107,6 +111,18 @@ class _ColumnCell(Cell):
         return self.style_index
 
 
+def _wrapped_width(sheet, column: int, kind: str, style: dict | None) -> float | None:
+    """The width of a text column whose text wraps, for its rows' heights; None for any other."""
+    alignment = (style or {}).get("alignment")
+    if kind != TEXT or alignment is None or not alignment.wrap_text:
+        return None
+    # .get: indexing would add the column to the sheet's layout.
+    dimension = sheet.column_dimensions.get(get_column_letter(column))
+    if dimension is None:
+        return DEFAULT_COLUMN_WIDTH
+    return None if dimension.hidden else dimension.width
+
+
 class StyledRows:
     """Rows of a write-only sheet whose columns each have a kind (TEXT, NUMBER, DATE, VALUE) and a style.
 
@@ -118,6 +134,9 @@ class StyledRows:
     does and stays text whatever it starts with (quote-prefixed when a spreadsheet would read it as
     a formula). Every row of the sheet, title and header too, must then be appended as cells (made
     by `Cells`): `sheet.append([cells...])`.
+
+    Each row is as tall as its wrapped text (printing.RowHeights): the text columns whose style wraps
+    count, at the widths set on the sheet before (hidden columns do not count).
     """
 
     def __init__(self, sheet, columns: list[tuple[str, dict | None]]) -> None:
@@ -126,6 +145,10 @@ class StyledRows:
         self._styles = [self.style(style) for _kind, style in columns]
         self._quoted = [self.style(style, quote=True) for _kind, style in columns]
         self._row = [_ColumnCell(sheet) for _column in columns]
+        self._heights = RowHeights(
+            [_wrapped_width(sheet, index, kind, style) for index, (kind, style) in enumerate(columns, 1)]
+        )
+        self._dimensions = stream_row_heights(sheet)
         # Quoted variants of override styles, by the override's style index.
         self._quoted_overrides: dict[int, tuple[StyleArray, int]] = {}
         # A private hook of openpyxl's write-only sheet (3.1, pinned in requirements.txt): how appended
@@ -175,6 +198,7 @@ class StyledRows:
                 if kinds[index] == TEXT and cell._value.startswith(FORMULA_PREFIXES):
                     style = self._quoted_override(style)
                 cell._style, cell.style_index = style
+        self._dimensions.next_height = self._heights.height(values)
         self.sheet.append(row)
 
     def _quoted_override(self, style: tuple[StyleArray, int]) -> tuple[StyleArray, int]:

@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tasks.i18n import _
 from tasks.numbers import plain_number
 from tasks.workbooks.cells import Cells, safe_text
+from tasks.workbooks.printing import RowHeights, append_row, set_up_printing
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -58,6 +59,7 @@ VALIDATION_ROWS = 5000
 DATE_FORMAT = "yyyy-mm-dd"
 OVERDUE_FILL = "FFC7CE"
 FILL_IN_FILL = "FFF2CC"
+NOTES_WIDTH = 110
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 IDENTIFIER_PREFIX = "department-report:"
@@ -191,6 +193,12 @@ def build_department_workbook(
     sheet.column_dimensions[get_column_letter(COL_TARGET_IDS)].hidden = True
     sheet.freeze_panes = FREEZE_AT
     sheet.row_dimensions[TITLE_ROW].height = 28
+    # The title, due date and header rows head every printed page.
+    set_up_printing(sheet, title_rows=HEADER_ROW)
+    # Rows are as tall as their wrapped text; the hidden ids do not count.
+    heights = RowHeights(
+        [None if index == COL_TARGET_IDS else width for index, (_h, width) in enumerate(columns, 1)]
+    )
     cells = Cells(sheet)
 
     sheet.append(
@@ -220,12 +228,11 @@ def build_department_workbook(
     }
     header_style = {**header_base, "fill": PatternFill("solid", fgColor="DDEBF7")}
     fill_header_style = {**header_base, "fill": PatternFill("solid", fgColor="FFD966")}
-    sheet.append(
-        [
-            cells.value(header, fill_header_style if index >= COL_STATUS else header_style)
-            for index, (header, _width) in enumerate(columns, start=1)
-        ]
-    )
+    header_row = [
+        cells.value(header, fill_header_style if index >= COL_STATUS else header_style)
+        for index, (header, _width) in enumerate(columns, start=1)
+    ]
+    append_row(sheet, header_row, heights.cells_height(header_row))
 
     def styles(fill: str | None) -> dict[str, dict]:
         extra = {"fill": PatternFill("solid", fgColor=fill)} if fill else {}
@@ -249,33 +256,32 @@ def build_department_workbook(
             latest = f"{row.latest_progress_on:%Y-%m-%d}"
             if row.latest_narrative:
                 latest = f"{latest}：{row.latest_narrative}"
-        sheet.append(
-            [
-                cells.value(row.task_id, style["centred"]),
-                cells.text(",".join(str(t.target_id) for t in row.targets), style["wrapped"]),
-                cells.text(row.document_title, style["wrapped"]),
-                cells.text(row.doc_number, style["wrapped"]),
-                cells.text(row.label, style["wrapped"]),
-                cells.text(row.text, style["wrapped"]),
-                cells.text(row.role, style["centred"]),
-                cells.text(row.time_limit, style["wrapped"]),
-                cells.value(row.due_on, style["date"]),
-                cells.text(targets_text(row.targets), style["wrapped"]),
-                cells.text(latest, style["wrapped"]),
-                cells.text(row.status, style["centred"]),
-                cells.value(row.progress, style["number"]),
-                cells.value(None, to_fill["centred"]),
-                # General, like the actual cells: a typed 72% then gets a percent format, read as 72.
-                cells.value(None, to_fill["centred"]),
-                cells.value(None, to_fill["wrapped"]),
-                cells.value(None, to_fill["wrapped"]),
-                # Only the slots this task has targets for are shaded.
-                *(
-                    cells.value(None, to_fill["centred"] if slot < len(row.targets) else plain["centred"])
-                    for slot in range(target_slots)
-                ),
-            ]
-        )
+        cells_row = [
+            cells.value(row.task_id, style["centred"]),
+            cells.text(",".join(str(t.target_id) for t in row.targets), style["wrapped"]),
+            cells.text(row.document_title, style["wrapped"]),
+            cells.text(row.doc_number, style["wrapped"]),
+            cells.text(row.label, style["wrapped"]),
+            cells.text(row.text, style["wrapped"]),
+            cells.text(row.role, style["centred"]),
+            cells.text(row.time_limit, style["wrapped"]),
+            cells.value(row.due_on, style["date"]),
+            cells.text(targets_text(row.targets), style["wrapped"]),
+            cells.text(latest, style["wrapped"]),
+            cells.text(row.status, style["centred"]),
+            cells.value(row.progress, style["number"]),
+            cells.value(None, to_fill["centred"]),
+            # General, like the actual cells: a typed 72% then gets a percent format, read as 72.
+            cells.value(None, to_fill["centred"]),
+            cells.value(None, to_fill["wrapped"]),
+            cells.value(None, to_fill["wrapped"]),
+            # Only the slots this task has targets for are shaded.
+            *(
+                cells.value(None, to_fill["centred"] if slot < len(row.targets) else plain["centred"])
+                for slot in range(target_slots)
+            ),
+        ]
+        append_row(sheet, cells_row, heights.cells_height(cells_row))
         written += 1
         if on_row is not None:
             on_row(written)
@@ -307,8 +313,6 @@ def build_department_workbook(
     percent_range.add(f"{percent_column}{FIRST_DATA_ROW}:{percent_column}{last_row}")
     sheet.data_validations.append(status_list)
     sheet.data_validations.append(percent_range)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
 
     _write_notes(workbook, status_labels, target_slots, identifier)
     workbook.save(out)
@@ -320,7 +324,9 @@ def _write_notes(
 ) -> None:
     """The second sheet: how to fill in the report, one paragraph a row."""
     sheet = workbook.create_sheet(_("Notes"))
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = NOTES_WIDTH
+    set_up_printing(sheet, title_rows=None)
+    heights = RowHeights([NOTES_WIDTH])
     cells = Cells(sheet)
     wrapped = {"alignment": Alignment(vertical="top", wrap_text=True)}
     lines = [
@@ -354,4 +360,4 @@ def _write_notes(
     lines.append(_("Report key (keep it; the upload checks it): %(key)s") % {"key": identifier})
     bold = {"font": Font(bold=True, size=12)}
     for index, line in enumerate(lines):
-        sheet.append([cells.text(line, bold if index == 0 else wrapped)])
+        append_row(sheet, [cells.text(line, bold if index == 0 else wrapped)], heights.height([line]))

@@ -8,7 +8,8 @@ Sheet two, the ranking: one row per department assigned a task in scope, with th
 its figures in note rows under the table (see `DepartmentFigures` and `rank_departments`).
 
 Written in openpyxl's write-only mode: rows stream to a temporary file (inline strings, no shared
-string table), so memory stays flat however many tasks there are.
+string table), so memory stays flat however many tasks there are. Both sheets print on A4 landscape,
+one page wide, rows 1–3 on every page, each row as tall as its wrapped text (printing.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from tasks.i18n import _, ngettext
 from tasks.workbooks.cells import DATE, NUMBER, TEXT, Cells, StyledRows, safe_text
+from tasks.workbooks.printing import RowHeights, append_row, set_up_printing
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -221,6 +223,8 @@ def _start_sheet(workbook: Workbook, name: str, columns: list[tuple[str, int]]):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = FREEZE_AT
     sheet.row_dimensions[TITLE_ROW].height = 28
+    # The title, info and header rows head every printed page.
+    set_up_printing(sheet, title_rows=HEADER_ROW)
     return sheet, Cells(sheet)
 
 
@@ -230,16 +234,16 @@ def _head(sheet, cells: Cells, styles: _Styles, columns, title: str, info: str) 
     sheet.merged_cells.add(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
     sheet.append([cells.text(info, styles.info)])
     sheet.merged_cells.add(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
-    sheet.append([cells.value(header, styles.header) for header, _width in columns])
+    row = [cells.value(header, styles.header) for header, _width in columns]
+    append_row(sheet, row, _heights(columns).cells_height(row))
+
+
+def _heights(columns: list[tuple[str, int]]) -> RowHeights:
+    return RowHeights([width for _header, width in columns])
 
 
 def _finish_sheet(sheet, columns, last_row: int) -> None:
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(last_row, HEADER_ROW)}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *, title, info) -> int:
@@ -344,39 +348,39 @@ def _write_ranking_sheet(workbook, styles: _Styles, ranking: Ranking, *, title, 
     sheet, cells = _start_sheet(workbook, _("Ranking"), columns)
     _head(sheet, cells, styles, columns, title, info)
     text, value = cells.text, cells.value
+    heights = _heights(columns)
     written = 0
     for rank, item in rank_departments(ranking.departments):
-        sheet.append(
-            [
-                value(rank, styles.centred),
-                text(item.department, styles.wrapped),
-                text(item.region, styles.wrapped),
-                value(item.lead_tasks, styles.centred),
-                value(item.all_tasks, styles.centred),
-                value(item.completed, styles.centred),
-                value(item.completion_rate, styles.rate),
-                value(item.completed_with_due, styles.centred),
-                value(item.completed_on_time, styles.centred),
-                value(item.on_time_rate, styles.rate),
-                value(item.overdue, styles.centred),
-                text(
-                    _report_words(item),
-                    styles.overdue if item.report != ReportTimeliness.ON_TIME else styles.centred,
-                ),
-                value(item.report_submitted_on, styles.date),
-            ]
-        )
+        row = [
+            value(rank, styles.centred),
+            text(item.department, styles.wrapped),
+            text(item.region, styles.wrapped),
+            value(item.lead_tasks, styles.centred),
+            value(item.all_tasks, styles.centred),
+            value(item.completed, styles.centred),
+            value(item.completion_rate, styles.rate),
+            value(item.completed_with_due, styles.centred),
+            value(item.completed_on_time, styles.centred),
+            value(item.on_time_rate, styles.rate),
+            value(item.overdue, styles.centred),
+            text(
+                _report_words(item),
+                styles.overdue if item.report != ReportTimeliness.ON_TIME else styles.centred,
+            ),
+            value(item.report_submitted_on, styles.date),
+        ]
+        append_row(sheet, row, heights.cells_height(row))
         written += 1
     last_row = HEADER_ROW + written
     _finish_sheet(sheet, columns, last_row)
     last_column = get_column_letter(len(columns))
     sheet.append([])
+    # A note spans the table's width.
+    note_heights = RowHeights([sum(width for _header, width in columns)])
     for offset, note in enumerate(ranking_notes(ranking), start=2):
-        row = last_row + offset
-        # Write-only rows take their height before they are written.
-        sheet.row_dimensions[row].height = 30
-        sheet.append([cells.text(note, styles.note)])
-        sheet.merged_cells.add(f"A{row}:{last_column}{row}")
+        number = last_row + offset
+        append_row(sheet, [cells.text(note, styles.note)], note_heights.height([note]))
+        sheet.merged_cells.add(f"A{number}:{last_column}{number}")
     return written
 
 

@@ -4,7 +4,8 @@ Layout: the title on row 1, when it was generated and how many tasks on row 2, t
 row 3 (frozen, with an autofilter), one task per row below. Dates are real dates and progress is
 a real percentage, so offices can sort and sum in Excel; text that a spreadsheet would read as a
 formula (=, +, -, @, tab, CR) is stored as text (CWE-1236): task texts come from uploaded files.
-Headers are translated like the rest of the interface (gettext, English msgids).
+Headers are translated like the rest of the interface (gettext, English msgids). It prints on A4
+landscape, one page wide, rows 1–3 on every page, each row as tall as its wrapped text (printing.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from tasks.i18n import _, ngettext
 from tasks.workbooks.cells import DATE, NUMBER, TEXT, Cells, StyledRows, safe_text
+from tasks.workbooks.printing import RowHeights, append_row, set_up_printing
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -113,6 +115,8 @@ def build_task_list_workbook(
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = FREEZE_AT
     sheet.row_dimensions[TITLE_ROW].height = 28
+    # The title, info and header rows head every printed page.
+    set_up_printing(sheet, title_rows=HEADER_ROW)
     cells = Cells(sheet)
 
     thin = Side(style="thin", color="808080")
@@ -161,7 +165,8 @@ def build_task_list_workbook(
         "border": border,
         "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
     }
-    sheet.append([cells.value(header, header_style) for header, _width in columns])
+    header_row = [cells.value(header, header_style) for header, _width in columns]
+    append_row(sheet, header_row, RowHeights([width for _header, width in columns]).cells_height(header_row))
 
     # The light column's style per colour, as an override of that column; an unknown colour keeps it plain.
     lights = {
@@ -194,11 +199,6 @@ def build_task_list_workbook(
 
     last_row = HEADER_ROW + written
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{last_row}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -284,8 +284,44 @@ def test_title_info_and_header_rows_are_styled_and_merged():
         assert cell.font.b
         assert cell.fill.fgColor.rgb.endswith("DDEBF7")
         assert cell.alignment.wrap_text
-    assert sheet.print_title_rows == "$3:$3"
+
+
+def test_it_prints_on_a4_landscape_one_page_wide_with_the_head_on_every_page():
+    sheet = build([row()])
     assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    # Title, info and header rows.
+    assert sheet.print_title_rows == "$1:$3"
+    assert sheet.page_margins.left == sheet.page_margins.right == 0.25
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+
+
+def test_rows_are_as_tall_as_their_wrapped_text():
+    short = {
+        "document_title": "短标题",
+        "doc_number": "郑医改1号",
+        "section": "医保",
+        "cooperating_departments": ("郑州市财政局",),
+    }
+    sheet = build(
+        [
+            row(**short),
+            row(**short, text="改" * 200),
+            row(**short, latest_progress="一\n二\n三\n四"),
+            row(),
+        ]
+    )
+    # One line: the default height.
+    assert sheet.row_dimensions[4].height is None
+    # 200 CJK characters in the 50-wide task text column take nine lines or more.
+    assert sheet.row_dimensions[5].height >= 9 * 15
+    # Four short lines in the latest progress column.
+    assert sheet.row_dimensions[6].height == 4 * 15 + 3
+    # The 28-wide document column holds the 20-character title on two lines.
+    assert sheet.row_dimensions[7].height == 2 * 15 + 3
+    assert sheet.row_dimensions[1].height == 28
 
 
 def test_every_column_has_its_width():
