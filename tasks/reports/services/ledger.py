@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,11 +32,16 @@ from tasks.models import (
     Assignment,
     Report,
     Task,
-    TaskChange,
     TaskScope,
     TaskStatus,
 )
-from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
+from tasks.models.ledger import (
+    CLOSED_STATUSES,
+    DOCUMENT_ORDER,
+    LEADING_ROLES,
+    completed_at_expression,
+    completed_late_q,
+)
 from tasks.numbers import plain_number
 from tasks.queueing import BUILD_LEDGER, queue_after_commit
 from tasks.reports.services.builds import run_build
@@ -103,11 +107,13 @@ def iter_ledger_rows(
     closed = set(CLOSED_STATUSES)
     with_actual = _("%(target)s (latest: %(actual)s)")
     without_actual = _("%(target)s (no actual yet)")
+    completed_late = _("Completed late")
     # Columns only: model instances cost more than the rest of a row, and the document's extracted
     # text (megabytes) is never read.
     cursor = (
         tasks.order_by(*DOCUMENT_ORDER)
-        .values_list(*TASK_COLUMNS, "updated_at")
+        .annotate(completed_late=Case(When(completed_late_q(), then=Value(True)), default=Value(False)))
+        .values_list(*TASK_COLUMNS, "updated_at", "completed_late")
         .iterator(chunk_size=chunk_size)
     )
     for chunk in chunks(cursor, chunk_size):
@@ -120,7 +126,7 @@ def iter_ledger_rows(
             evidence=True,
             instructions=True,
         )
-        for task_id, title, doc_number, label, text, due_on, status, progress, updated_at in chunk:
+        for task_id, title, doc_number, label, text, due_on, status, progress, updated_at, late in chunk:
             leading, cooperating = department_names(parts.assignments.get(task_id, ()))
             progress_at, narrative = parts.latest.get(task_id, (None, ""))
             yield LedgerRow(
@@ -133,7 +139,7 @@ def iter_ledger_rows(
                 cooperating,
                 parts.time_limit(task_id),
                 due_on,
-                statuses.get(status, status),
+                completed_late if late else statuses.get(status, status),
                 progress,
                 due_on is not None and due_on < today and status not in closed,
                 progress_at.astimezone(zone).date() if progress_at else None,
@@ -154,15 +160,11 @@ def ranking_for(region: Region, *, today: datetime.date, period: str) -> Ranking
     """The departments assigned tasks in the region's scope, with their figures: two queries."""
     leading = Q(role__in=LEADING_ROLES)
     completed = leading & Q(task__status=TaskStatus.COMPLETED)
-    # As Task.with_completed_at(): the last verification, else the last update.
-    verified_at = (
-        TaskChange.objects.filter(task=OuterRef("task_id"), action=TaskChange.Action.VERIFIED)
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
     figures = (
         Assignment.objects.filter(task_id__in=TaskScope.objects.filter(region=region).values("task_id"))
-        .annotate(completed_at=Coalesce(Subquery(verified_at), F("task__updated_at")))
+        # As Task.with_completed_at(): the last verification, else the last update; on time is the
+        # complement of the task list's 逾期完成 (completed_late_q).
+        .annotate(completed_at=completed_at_expression("task_id", "task__updated_at"))
         .order_by()
         .values("department_id", "department__name", "department__region__name")
         .annotate(
