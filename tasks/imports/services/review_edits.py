@@ -128,6 +128,9 @@ class _Review:
         kind = self.get("kind")
         if kind is not None and kind in PolicyDocument.Kind.values:
             draft["kind"] = kind
+        if self.complete:
+            # 销号须提交佐证材料: a checkbox, so only a complete form says it is unticked.
+            draft["completion_evidence_required"] = _checked(self.data, "completion_evidence_required")
 
     # Tasks
 
