@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
 from django.utils.translation import gettext as _
 
 from tasks.access import NotPermitted, can_request_completion, require_editor, require_reporter, scope_of
@@ -277,7 +277,7 @@ def record_progress(
     )
 
 
-def lead_evidence(task: Task):
+def lead_evidence(task: Task) -> QuerySet[Evidence]:
     """The evidence its leading departments have reported on the task so far (the office's and a
     cooperating department's files do not count: the leading department answers for completion)."""
     leading = Assignment.objects.filter(task_id=task.pk, role__in=LEADING_ROLES).values("department_id")
