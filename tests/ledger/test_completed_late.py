@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from tasks.dashboard.services.summary import dashboard_summary
 from tasks.ledger.filtersets import TaskFilterSet
-from tasks.ledger.lights import light_for
+from tasks.ledger.lights import compute_light, light_for
 from tasks.models import Task, TaskChange, TaskStatus
 from tasks.reports.services.ledger import ranking_for, write_ledger
 from tasks.workbooks.task_list import HEADER_ROW
@@ -92,6 +92,20 @@ def test_the_light_says_completed_late(late, on_time):
 
     assert (lights[late.pk].colour, lights[late.pk].reason) == ("green", "Completed late")
     assert (lights[on_time.pk].colour, lights[on_time.pk].reason) == ("green", "Completed")
+
+
+@pytest.mark.parametrize(("late", "reason"), [(True, "Completed late"), (False, "Completed")])
+def test_the_pure_rule_reads_the_annotation(late, reason):
+    light = compute_light(
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        due_on=DUE,
+        next_due_on=None,
+        starts_on=None,
+        today=TODAY,
+        completed_late=late,
+    )
+    assert (light.colour, light.reason) == ("green", reason)
 
 
 def test_a_completed_task_without_a_due_date_is_not_late(insurance_task):
