@@ -194,3 +194,10 @@ def test_every_place_agrees(office, zhengzhou, late, on_time):
 
     assert by_light == by_filter == {late.pk}
     assert late_count == late_by_ranking == 1
+
+
+def test_the_api_says_completed_late(api_client, office, late, on_time):
+    rows = {row["id"]: row for row in api_client(office).get("/api/v1/tasks/").json()["results"]}
+
+    assert rows[late.pk]["completed_late"] is True
+    assert rows[on_time.pk]["completed_late"] is False

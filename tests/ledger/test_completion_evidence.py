@@ -271,6 +271,18 @@ class TestTheApi:
 
         assert response.status_code == 201, response.content
 
+    def test_the_office_sets_the_rule_through_the_task_endpoint(self, api_client, office, insurance_task):
+        response = api_client(office).patch(
+            f"/api/v1/tasks/{insurance_task.pk}/",
+            {"completion_evidence": "not_required"},
+            format="json",
+            HTTP_IF_MATCH=f'"{insurance_task.version}"',
+        )
+
+        assert response.status_code == 200, response.content
+        assert response.json()["completion_evidence"] == "not_required"
+        assert Task.objects.get(pk=insurance_task.pk).completion_evidence == EvidenceRule.NOT_REQUIRED
+
 
 class TestTheOfficeSetsIt:
     def test_edit_task_changes_the_rule_and_records_it(self, office, insurance_task):
