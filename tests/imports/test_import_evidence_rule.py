@@ -44,3 +44,21 @@ def test_an_unticked_box_imports_one_that_does_not(office_client, pending):  # n
 def test_a_form_that_does_not_show_it_leaves_the_setting(office_client, pending):  # noqa: F811
     document = confirm(office_client, pending)
     assert document.completion_evidence_required is True
+
+
+def test_a_box_left_as_shown_keeps_the_default(office_client, pending):  # noqa: F811
+    shown = {"review_form": "1", "completion_evidence_shown": "1", "completion_evidence_required": "1"}
+    office_client.post(
+        review_url(pending), {"revision": draft_revision(pending.draft), "action": "save", **shown}
+    )
+    pending.refresh_from_db()
+    assert "completion_evidence_required" not in pending.draft
+
+    with override_settings(COMPLETION_EVIDENCE_REQUIRED=False):
+        document = confirm(office_client, pending, review_form="1", completion_evidence_shown="0")
+    assert document.completion_evidence_required is False
+
+
+def test_unticking_the_box_shown_ticked_is_kept(office_client, pending):  # noqa: F811
+    document = confirm(office_client, pending, review_form="1", completion_evidence_shown="1")
+    assert document.completion_evidence_required is False
