@@ -188,6 +188,10 @@ TRAFFIC_LIGHTS = {
     "behind_margin": env_int("BEHIND_MARGIN", 25),
 }
 
+# Whether a new document's tasks need evidence (佐证材料) with a completion request (申请销号); each
+# document keeps its own setting from then on, and a task may override it (tasks/models/ledger.py).
+COMPLETION_EVIDENCE_REQUIRED = env_bool("COMPLETION_EVIDENCE_REQUIRED", True)
+
 # Redis is optional: without it jobs run in-process and the cache is per process.
 REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:

@@ -358,7 +358,12 @@ def seed_activity(server: Server, tokens: dict[str, str]) -> dict[str, list]:
         department = liaison.get("/api/v1/me/")["department"]["id"]
         led = liaison.ids("/api/v1/tasks/", lead_department=department, status="in_progress")
         if led:
-            liaison.post(f"/api/v1/tasks/{led[-1]}/completion-request/", json={"narrative": "api fuzz: done"})
+            # With its evidence (佐证材料): the demo's documents require it for completion.
+            liaison.post(
+                f"/api/v1/tasks/{led[-1]}/completion-request/",
+                data={"narrative": "api fuzz: done"},
+                files=[("files", ("completion.pdf", PDF, "application/pdf"))],
+            )
         dated = [
             row["id"]
             for row in liaison.get("/api/v1/tasks/", page_size=MAX_IDS)["results"]

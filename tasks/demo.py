@@ -97,6 +97,17 @@ def _set_demo_password(user: User, created: bool) -> str:
     return "exists" if user.check_password(DEMO_PASSWORD) else "exists, password changed by its owner"
 
 
+# The smallest file check_evidence accepts as a PDF: the demo's 佐证材料 for its completion request.
+DEMO_EVIDENCE_PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+
+
+def demo_evidence():
+    """The implementation plan the demo's completion request attaches (an in-memory upload)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("实施方案印发通知.pdf", DEMO_EVIDENCE_PDF, content_type="application/pdf")
+
+
 @transaction.atomic
 def seed_demo_activity() -> list[str]:
     """A little of the 督办 loop in motion, so that each demo role's 待办 has something in it: 医保局
@@ -136,7 +147,8 @@ def seed_demo_activity() -> list[str]:
     done = []
     closing = led_by(ybj)
     if closing is not None:
-        request_completion(closing, ybj, "已完成工作部署并印发实施方案。")
+        # With its evidence (佐证材料): the seed documents require it (COMPLETION_EVIDENCE_REQUIRED).
+        request_completion(closing, ybj, "已完成工作部署并印发实施方案。", [demo_evidence()])
         done.append(f"{ybj.username} requested completion of task {closing.pk}")
         give_instruction(leader, text="请医保局抓紧推进，月底前报送进展。", task=led_by(ybj) or closing)
         done.append(f"{leader.username} wrote an instruction")

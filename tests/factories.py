@@ -161,6 +161,10 @@ class PolicyDocumentFactory(factory.django.DjangoModelFactory):
     base_year = 2026
     kind = PolicyDocument.Kind.KEY_TASKS
     checksum = factory.Sequence(lambda n: hashlib.sha256(f"document {n}".encode()).hexdigest())
+    # The suite's documents take completion requests without evidence, so that tests of other workflows
+    # need not attach files; tests of the rule (tests/ledger/test_completion_evidence.py) set it, and
+    # a document made without the factory takes settings.COMPLETION_EVIDENCE_REQUIRED (on).
+    completion_evidence_required = False
 
 
 class DocumentImportFactory(factory.django.DjangoModelFactory):

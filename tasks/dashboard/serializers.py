@@ -20,6 +20,7 @@ class TotalsSerializer(serializers.Serializer):
     overdue = FigureSerializer()
     due_soon = FigureSerializer()
     completion_rate = serializers.FloatField()
+    completed_late = FigureSerializer(help_text="Completed after the due date (逾期完成).")
 
 
 class GroupCountsSerializer(serializers.Serializer):

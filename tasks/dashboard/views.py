@@ -47,6 +47,7 @@ def _cards(summary: DashboardSummary, base: str) -> list[dict]:
     cards = [
         (_("Tasks"), totals.total, ""),
         (_("Completed"), totals.completed, "good"),
+        (_("Completed late"), totals.completed_late, "warn"),
         (_("In progress"), totals.in_progress, ""),
         (_("Pending verification"), totals.pending_verification, ""),
         (_("Not started"), totals.not_started, ""),

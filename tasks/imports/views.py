@@ -33,6 +33,7 @@ from tasks.imports.services.review import (
 )
 from tasks.imports.services.review_edits import draft_revision
 from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Target
+from tasks.models.documents import completion_evidence_default
 
 LEVEL_INDENT = {Region.Level.PROVINCE: "", Region.Level.CITY: "　", Region.Level.COUNTY: "　　"}
 
@@ -243,4 +244,9 @@ def _review_context(doc_import: DocumentImport) -> dict:
         "kind_choices": _choices(Deadline.Kind.choices),
         "op_choices": _choices(Target.Comparator.choices),
         "document_kinds": _choices(PolicyDocument.Kind.choices),
+        # What the import will set: the reviewer's choice, else the document's rule, else the setting.
+        "completion_evidence_required": draft.get(
+            "completion_evidence_required",
+            existing.completion_evidence_required if existing is not None else completion_evidence_default(),
+        ),
     }

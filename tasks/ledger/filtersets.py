@@ -33,7 +33,13 @@ from tasks.ledger.filter_choices import (
     regions_visible_to,
 )
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskStatus
-from tasks.models.ledger import DOCUMENT_ORDER, LEADING_ROLES, REVERSED_DOCUMENT_ORDER, overdue_q
+from tasks.models.ledger import (
+    DOCUMENT_ORDER,
+    LEADING_ROLES,
+    REVERSED_DOCUMENT_ORDER,
+    completed_late_q,
+    overdue_q,
+)
 
 # Free text: at most this many words, each of which must match somewhere.
 MAX_SEARCH_TERMS = 8
@@ -130,6 +136,7 @@ class TaskFilterSet(django_filters.FilterSet):
         label=_("Next deadline within (days)"),
     )
     completed_in = MonthFilter(method="filter_completed_in", label=_("Completed in (month)"))
+    completed_late = django_filters.BooleanFilter(method="filter_completed_late", label=_("Completed late"))
     targets_attained = django_filters.BooleanFilter(
         method="filter_targets_attained", label=_("Targets attained")
     )
@@ -261,6 +268,11 @@ class TaskFilterSet(django_filters.FilterSet):
             .with_completed_at()
             .filter(completed_at__gte=start, completed_at__lt=end)
         )
+
+    def filter_completed_late(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        # The dashboard's 逾期完成 figure and the lights' rule (completed_late_q); false: every other task.
+        late = completed_late_q()
+        return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_targets_attained(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
         return self._having_target(queryset, value, attained=True)

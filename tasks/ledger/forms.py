@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.ledger.services.progress import REPORTABLE_STATUSES
 from tasks.models import Assignment, Deadline, ExtensionRequest, Target, Task, TaskStatus
+from tasks.models.ledger import EvidenceRule
 from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 
 TEXTAREA = {"class": "form-control", "rows": 3}
@@ -229,6 +230,13 @@ class TaskFieldsForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 4}))
     status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    completion_evidence = forms.ChoiceField(
+        label=_("Evidence for completion"),
+        choices=EvidenceRule.choices,
+        # Not posted (an older form, a script): the task keeps its rule.
+        required=False,
+        help_text=_("Whether a completion request (申请销号) must come with evidence (佐证材料)."),
+    )
 
 
 class DeadlineRowForm(BootstrapMixin, forms.Form):

@@ -4,7 +4,8 @@ The rules are pure functions of plain values (`compute_light`), so they are test
 database; `light_for(task)` reads them from a task annotated by `Task.objects.with_schedule()`.
 
 - grey: suspended, or no dated deadline;
-- green: completed;
+- green: completed — reading 逾期完成 (completed late) when completed after the due date, so that a
+  task closed years late does not read as plain "completed";
 - red: past the due date (the latest dated deadline);
 - yellow: the next dated deadline is at most `due_soon_days` away, or the share of the time used
   (from the document's issue date, or the task's creation, to the due date) is ahead of the
@@ -81,13 +82,17 @@ def compute_light(
     starts_on: datetime.date | None,
     today: datetime.date,
     thresholds: Thresholds | None = None,
+    completed_late: bool = False,
 ) -> Light:
-    """The light of one task from plain values (see the module docstring for the rules)."""
+    """The light of one task from plain values (see the module docstring for the rules).
+
+    `completed_late`: with_schedule()'s annotation (the completion day after the due date)."""
     thresholds = thresholds or Thresholds.from_settings()
     if status == TaskStatus.SUSPENDED:
         return Light(LightColour.GREY, _("Suspended"))
     if status == TaskStatus.COMPLETED:
-        return Light(LightColour.GREEN, _("Completed"))
+        # Still green (nothing is left to chase), but never the plain "Completed" of an on-time task.
+        return Light(LightColour.GREEN, _("Completed late") if completed_late else _("Completed"))
     if due_on is None:
         return Light(LightColour.GREY, _("No deadline"))
     if today > due_on:
@@ -131,6 +136,7 @@ def light_for(task, today: datetime.date | None = None, thresholds: Thresholds |
         starts_on=starts_on,
         today=today or timezone.localdate(),
         thresholds=thresholds,
+        completed_late=bool(getattr(task, "completed_late", False)),
     )
 
 

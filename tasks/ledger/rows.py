@@ -47,7 +47,7 @@ def task_row(
         cooperating_departments=cooperating,
         time_limit=parts.time_limit(task.pk),
         due_on=task.due_on,
-        status=str(task.get_status_display()),
+        status=str(_("Completed late") if task.completed_late else task.get_status_display()),
         progress=task.progress,
         light=light.colour.value,
         light_text=_("%(colour)s: %(reason)s") % {"colour": light.label, "reason": light.reason},

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due date')),
                 ('next_due_on', models.DateField(blank=True, null=True, verbose_name='next milestone')),
                 ('overdue', models.BooleanField(default=False, verbose_name='overdue')),
+                ('completed_late', models.BooleanField(default=False, verbose_name='completed late')),
                 ('light', models.CharField(blank=True, max_length=32, verbose_name='light')),
                 ('light_label', models.CharField(blank=True, max_length=64, verbose_name='light label')),
                 ('targets', models.JSONField(blank=True, default=list, verbose_name='targets')),

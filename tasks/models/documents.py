@@ -34,6 +34,11 @@ class PolicyDocumentQuerySet(models.QuerySet):
         return self.filter(pk__in=Task.objects.visible_to(user).values("document_id"))
 
 
+def completion_evidence_default() -> bool:
+    """A new document's rule on evidence for completion: settings.COMPLETION_EVIDENCE_REQUIRED."""
+    return bool(getattr(settings, "COMPLETION_EVIDENCE_REQUIRED", True))
+
+
 class PolicyDocument(models.Model):
     """A policy document (key-task list, plan, minutes...) whose tasks the ledger tracks."""
 
@@ -66,6 +71,10 @@ class PolicyDocument(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Whether its tasks' completion requests must come with evidence (佐证材料); a task may override it.
+    completion_evidence_required = models.BooleanField(
+        _("evidence required for completion"), default=completion_evidence_default
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -22,6 +22,23 @@ class TaskStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
+class EvidenceRule(models.TextChoices):
+    """A task's own rule on evidence for its completion request, over its document's."""
+
+    INHERIT = "inherit", _("As the document says")
+    REQUIRED = "required", _("Required")
+    NOT_REQUIRED = "not_required", _("Not required")
+
+
+def needs_evidence(task_rule: str, document_required: bool) -> bool:
+    """A task's rule (EvidenceRule) over its document's: whether completion needs evidence."""
+    if task_rule == EvidenceRule.REQUIRED:
+        return True
+    if task_rule == EvidenceRule.NOT_REQUIRED:
+        return False
+    return bool(document_required)
+
+
 # A task in one of these states is not overdue, whatever its deadlines say.
 CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SUSPENDED)
 # Deadlines within this many days are "upcoming" on the dashboard and flagged in 我的任务. Not the
@@ -33,6 +50,34 @@ UPCOMING_DAYS = 30
 def overdue_q(today: datetime.date) -> Q:
     """Overdue on `today`: past the task's due date and neither completed nor suspended."""
     return Q(due_on__lt=today) & ~Q(status__in=CLOSED_STATUSES)
+
+
+def completed_at_expression(task: str = "pk", updated_at: str = "updated_at") -> Coalesce:
+    """When a task's completion was last verified, else its last update (an import or an edit completed
+    it): the one completion time of the dashboard, the task list, the lights and the ranking.
+
+    `task` and `updated_at` name the task's id and update time from the query's model (the ranking
+    counts over assignments: "task_id", "task__updated_at")."""
+    from tasks.models.audit import TaskChange
+
+    verified_at = (
+        TaskChange.objects.filter(task=OuterRef(task), action=TaskChange.Action.VERIFIED)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    return Coalesce(Subquery(verified_at), F(updated_at), output_field=models.DateTimeField())
+
+
+def completed_late_q(prefix: str = "") -> Q:
+    """Completed after the due date (逾期完成): the completion day, in local time as the due date is,
+    later than `due_on`. `prefix` ("task__") reaches the task from a related model."""
+    completed_on = TruncDate(
+        completed_at_expression(f"{prefix.removesuffix('__')}_id" if prefix else "pk", f"{prefix}updated_at"),
+        output_field=models.DateField(),
+    )
+    return Q(**{f"{prefix}status": TaskStatus.COMPLETED, f"{prefix}due_on__isnull": False}) & Q(
+        **{f"{prefix}due_on__lt": completed_on}
+    )
 
 
 class TaskQuerySet(models.QuerySet):
@@ -66,7 +111,9 @@ class TaskQuerySet(models.QuerySet):
         - `next_due_on`: the earliest dated deadline on or after `today` (the next milestone);
         - `is_overdue`: past `due_on` and neither completed nor suspended;
         - `starts_on`: the document's issue date, or the day the task was created, from which the
-          share of the time used is measured.
+          share of the time used is measured;
+        - `completed_late` (逾期完成): completed, and its completion day (`completed_at_expression`, in
+          local time) after `due_on` — the rule the ranking's on-time rate counts by.
 
         `next_due_on` is a correlated subquery: PostgreSQL evaluates it only for the rows it
         returns (a page), so filter with `due_within()` rather than on it. `today` defaults to the
@@ -79,6 +126,11 @@ class TaskQuerySet(models.QuerySet):
             starts_on=Coalesce("document__issued_on", TruncDate("created_at")),
             is_overdue=Case(
                 When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            completed_late=Case(
+                When(completed_late_q(), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
@@ -103,19 +155,11 @@ class TaskQuerySet(models.QuerySet):
 
         Tasks completed by an import or an edit have no "verified" change, so their last update
         stands in. The dashboard's completions per month and the task list's `completed_in` filter
-        both use this one expression, so the figure and its drill-down cannot disagree. Meaningful
-        only for tasks currently completed; the callers filter on the status themselves.
+        both use this one expression (`completed_at_expression`), so the figure and its drill-down
+        cannot disagree. Meaningful only for tasks currently completed; the callers filter on the
+        status themselves.
         """
-        from tasks.models.audit import TaskChange
-
-        verified_at = (
-            TaskChange.objects.filter(task=OuterRef("pk"), action=TaskChange.Action.VERIFIED)
-            .order_by("-created_at", "-pk")
-            .values("created_at")[:1]
-        )
-        return self.annotate(
-            completed_at=Coalesce(Subquery(verified_at), "updated_at", output_field=models.DateTimeField())
-        )
+        return self.annotate(completed_at=completed_at_expression())
 
     def has_schedule(self) -> bool:
         """Whether with_schedule() has annotated this queryset already."""
@@ -154,6 +198,16 @@ class Task(models.Model):
     # Why the office last returned the task (退回), until the department reports on it again: the 已退回
     # mark of the task list and the liaison's 待办 read it instead of searching the history.
     returned_reason = models.TextField(_("reason returned"), blank=True, editable=False)
+    # The office's comment on the last extension it refused (延期未获批准), until a department of the task
+    # reports on it or asks again: shown beside the status instead of searching the requests.
+    extension_refused_comment = models.TextField(_("extension refused because"), blank=True, editable=False)
+    # Whether a completion request needs evidence (佐证材料): the document's rule unless set here.
+    completion_evidence = models.CharField(
+        _("evidence for completion"),
+        max_length=16,
+        choices=EvidenceRule.choices,
+        default=EvidenceRule.INHERIT,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -189,6 +243,11 @@ class Task(models.Model):
                 f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname != "due_on"
             ]
         super().save(*args, **kwargs)
+
+    @property
+    def evidence_required(self) -> bool:
+        """Whether its completion request must come with evidence: its own rule, else its document's."""
+        return needs_evidence(self.completion_evidence, self.document.completion_evidence_required)
 
 
 class Assignment(models.Model):

@@ -136,6 +136,8 @@ class TaskSnapshot(AppendOnlyModel):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     next_due_on = models.DateField(_("next milestone"), null=True, blank=True)
     overdue = models.BooleanField(_("overdue"), default=False)
+    # 逾期完成: completed after its due date (completed_late_q, the task list's rule).
+    completed_late = models.BooleanField(_("completed late"), default=False)
     # The light as computed at the period's end: its colour value and label, whatever colours
     # tasks/ledger/lights.py knows then (no choices here, so that a new colour needs no migration).
     light = models.CharField(_("light"), max_length=32, blank=True)

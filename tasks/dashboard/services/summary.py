@@ -7,6 +7,9 @@ parameters) that lists the tasks it counts, so the page and the API can link to 
 
 Definitions:
 - completion rate: completed tasks over all tasks (suspended ones included), in percent;
+- completed late (逾期完成): completed tasks whose completion day (`completed_at_expression`, local
+  time) is after their due date, as the task list's `completed_late` filter, the lights and the
+  ranking's on-time rate;
 - overdue: `overdue_q` (past the latest dated deadline, not completed or suspended), as
   `with_schedule`'s `is_overdue`; due within 30 days: open tasks (not completed or suspended) whose next milestone
   falls within `UPCOMING_DAYS` days from today, as the task list's `due_within` filter;
@@ -52,7 +55,7 @@ from django.utils import timezone
 
 from regions.models import Region
 from tasks.models import Assignment, Deadline, PolicyDocument, Target, Task, TaskStatus
-from tasks.models.ledger import CLOSED_STATUSES, LEADING_ROLES, UPCOMING_DAYS, overdue_q
+from tasks.models.ledger import CLOSED_STATUSES, LEADING_ROLES, UPCOMING_DAYS, completed_late_q, overdue_q
 
 __all__ = ["OVERDUE_LIST_SIZE", "SECTION_DOCUMENTS", "DashboardSummary", "dashboard_summary"]
 
@@ -89,6 +92,8 @@ class Totals:
     overdue: Figure
     due_soon: Figure
     completion_rate: float
+    # Of the completed, those completed after their due date (逾期完成): the task list's completed_late.
+    completed_late: Figure = Figure(0, None)
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,7 @@ def dashboard_summary(user, today: datetime.date | None = None) -> DashboardSumm
 
 
 def _totals(by_child: dict[int | None, dict[str, int]]) -> Totals:
-    keys = ("total", *TaskStatus.values, "overdue", "due_soon")
+    keys = ("total", *TaskStatus.values, "overdue", "due_soon", "completed_late")
     counts = {key: sum(row[key] for row in by_child.values()) for key in keys}
     by_status = {
         status.value: Figure(counts[status.value], task_query(status=status.value)) for status in TaskStatus
@@ -237,6 +242,7 @@ def _totals(by_child: dict[int | None, dict[str, int]]) -> Totals:
             task_query(due_within=UPCOMING_DAYS, status=[status.value for status in OPEN_STATUSES]),
         ),
         completion_rate=_rate(counts["completed"], counts["total"]),
+        completed_late=Figure(counts["completed_late"], task_query(completed_late="true")),
     )
 
 
@@ -326,6 +332,7 @@ def _counts_by_child_region(user, tasks, today: datetime.date) -> dict[int | Non
             **{status.value: Count("pk", filter=Q(status=status)) for status in TaskStatus},
             overdue=Count("pk", filter=overdue_q(today)),
             due_soon=Count("pk", filter=Q(status__in=OPEN_STATUSES, pk__in=dated_soon)),
+            completed_late=Count("pk", filter=completed_late_q()),
         )
     )
     return {row["child"]: row for row in rows}

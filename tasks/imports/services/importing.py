@@ -305,6 +305,9 @@ def import_document(
     document.issued_on = date.fromisoformat(draft["issued_on"]) if draft.get("issued_on") else None
     document.base_year = draft.get("base_year") or (document.issued_on.year if document.issued_on else None)
     document.kind = draft.get("kind") or guess_kind(document.title)
+    if "completion_evidence_required" in draft:
+        # Else a new document takes COMPLETION_EVIDENCE_REQUIRED and a re-imported one keeps its rule.
+        document.completion_evidence_required = bool(draft["completion_evidence_required"])
     document.text = text or document.text
     document.imported_by = user if getattr(user, "is_authenticated", False) else document.imported_by
     new_file = created or document.checksum != checksum

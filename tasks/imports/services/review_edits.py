@@ -128,6 +128,14 @@ class _Review:
         kind = self.get("kind")
         if kind is not None and kind in PolicyDocument.Kind.values:
             draft["kind"] = kind
+        if self.complete:
+            # 销号须提交佐证材料: a checkbox, so only a complete form says it is unticked. Left as the page
+            # showed it (`completion_evidence_shown`), a draft without the key keeps taking the default
+            # (the re-imported document's rule, else the setting) and a form saved as rendered changes nothing.
+            ticked = _checked(self.data, "completion_evidence_required")
+            shown = self.get("completion_evidence_shown")
+            if "completion_evidence_required" in draft or shown is None or ticked != (shown == "1"):
+                draft["completion_evidence_required"] = ticked
 
     # Tasks
 

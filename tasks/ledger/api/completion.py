@@ -36,7 +36,8 @@ class TaskCompletionRequestView(APIView):
     """申请销号: the task goes to pending verification at 100%, with the narrative as a progress report."""
 
     parser_classes = [JSONParser, MultiPartParser]
-    service_error_fields = {**PROGRESS_ERROR_FIELDS, "narrative": "narrative"}
+    # evidence: the task needs 佐证材料 and none came (nor was reported before): named on `files`.
+    service_error_fields = {**PROGRESS_ERROR_FIELDS, "narrative": "narrative", "evidence": "files"}
 
     @extend_schema(
         summary="Request completion (申请销号): the lead or co-lead department's liaison",

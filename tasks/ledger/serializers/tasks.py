@@ -18,6 +18,7 @@ from tasks.ledger.serializers.parts import (
     TargetSerializer,
 )
 from tasks.models import Assignment, PolicyDocument, Task, TaskStatus
+from tasks.models.ledger import EvidenceRule
 from tasks.serializers import DocumentBriefSerializer
 
 
@@ -44,6 +45,10 @@ class TaskSerializer(serializers.ModelSerializer):
         allow_null=True, read_only=True, help_text="The earliest dated deadline from today on."
     )
     is_overdue = serializers.BooleanField(read_only=True)
+    completed_late = serializers.BooleanField(
+        read_only=True,
+        help_text="Completed after the due date (逾期完成), by the day of its last verification.",
+    )
     light = serializers.SerializerMethodField()
     leads = serializers.SerializerMethodField(help_text="Lead and co-lead departments.")
 
@@ -64,6 +69,10 @@ class TaskSerializer(serializers.ModelSerializer):
             "due_on",
             "next_due_on",
             "is_overdue",
+            "completed_late",
+            "returned_reason",
+            "extension_refused_comment",
+            "completion_evidence",
             "light",
             "leads",
             "created_at",
@@ -117,6 +126,12 @@ class TaskUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
+    # Optional even in a PUT: a client written before the rule existed keeps the task's rule.
+    completion_evidence = serializers.ChoiceField(
+        choices=EvidenceRule.choices,
+        required=False,
+        help_text="Whether a completion request needs evidence: as the document says, or required, or not.",
+    )
     deadlines = DeadlineInputSerializer(many=True, required=False)
     assignments = AssignmentInputSerializer(many=True, required=False)
     targets = TargetInputSerializer(many=True, required=False)

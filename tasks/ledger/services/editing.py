@@ -24,10 +24,11 @@ from regions.models import Department, Region
 from tasks.access import require_editor
 from tasks.models import Assignment, Deadline, Target, Task, TaskChange, TaskStatus, derived
 from tasks.models.audit import field_label
+from tasks.models.ledger import EvidenceRule
 from tasks.numbers import parse_digits
 
 # Fields office staff may change through update_task; the rest change through their own workflows.
-EDITABLE_TASK_FIELDS = frozenset({"label", "section", "text", "status", "progress"})
+EDITABLE_TASK_FIELDS = frozenset({"label", "section", "text", "status", "progress", "completion_evidence"})
 MAX_DIGITS_VALUE = Decimal("1e12")  # DecimalField(max_digits=16, decimal_places=4)
 
 
@@ -112,6 +113,11 @@ def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError(_("Unknown status “%(status)s”.") % {"status": clean["status"]}, code="status")
     if "progress" in clean:
         clean["progress"] = check_percent(clean["progress"])
+    if "completion_evidence" in clean and clean["completion_evidence"] not in EvidenceRule.values:
+        raise ValidationError(
+            _("Unknown evidence rule “%(rule)s”.") % {"rule": clean["completion_evidence"]},
+            code="completion_evidence",
+        )
     if "text" in clean:
         clean["text"] = str(clean["text"] or "").strip()
         if not clean["text"]:

@@ -68,6 +68,10 @@ def request_extension(
     try:
         # A savepoint, so that losing the race to a concurrent request leaves the caller's transaction usable.
         with transaction.atomic():
+            # Asking again answers a refusal: the task no longer reads 延期未获批准.
+            Task.objects.filter(pk=task.pk).exclude(extension_refused_comment="").update(
+                extension_refused_comment=""
+            )
             return ExtensionRequest.objects.create(
                 task=task,
                 deadline=deadline,
@@ -139,6 +143,10 @@ def decide_extension(
     locked.reviewed_at = now
     locked.review_comment = comment
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    # 延期未获批准 with the office's words beside the task's status, until a department answers
+    # (reports on the task or asks again: progress.clear_return, request_extension). Not a version
+    # bump: the task's own fields are as they were.
+    Task.objects.filter(pk=task.pk).update(extension_refused_comment="" if approve else comment)
     announce.extension_decided(locked, user)
     request.refresh_from_db()
     return request

@@ -15,11 +15,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
 from django.utils.translation import gettext as _
 
 from tasks.access import NotPermitted, can_request_completion, require_editor, require_reporter, scope_of
 from tasks.ledger.services.editing import bump_version, check_percent, jsonable, lock_task
 from tasks.models import (
+    Assignment,
     Evidence,
     ProgressUpdate,
     Target,
@@ -28,12 +30,20 @@ from tasks.models import (
     TaskChange,
     TaskStatus,
 )
-from tasks.models.ledger import LEADING_ROLES
+from tasks.models.ledger import LEADING_ROLES, needs_evidence
 from tasks.notices.services import announce
 from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
 from tasks.uploads import CheckedEvidence, check_evidence
 
-__all__ = ["clear_return", "record_progress", "request_completion", "return_task", "verify_completion"]
+__all__ = [
+    "clear_return",
+    "evidence_missing",
+    "lead_evidence",
+    "record_progress",
+    "request_completion",
+    "return_task",
+    "verify_completion",
+]
 
 # Completion is only reached through verification and the request for it only through
 # request_completion, so that cooperating departments cannot close a task.
@@ -182,13 +192,26 @@ def _store_report(
 
 
 def clear_return(task_ids: list[int], user) -> None:
-    """Reporting again answers a return (the task is no longer 已退回) — when the report is the leading
-    department's (the one the return was sent to) or the office's; a cooperating department's is not."""
-    rows = Task.objects.filter(pk__in=task_ids).exclude(returned_reason="")
+    """Reporting again answers the office, in one UPDATE:
+
+    - a return (已退回): when the report is the leading department's (the one the return was sent to)
+      or the office's; a cooperating department's is not;
+    - a refused extension (延期未获批准): when the report is a department's — the office's own report
+      is no answer from the department."""
     department_id = reporting_department_id(user)
-    if department_id is not None:
-        rows = rows.filter(assignments__department_id=department_id, assignments__role__in=LEADING_ROLES)
-    rows.update(returned_reason="")
+    rows = Task.objects.filter(pk__in=task_ids)
+    if department_id is None:
+        rows.exclude(returned_reason="").update(returned_reason="")
+        return
+    leads_it = Exists(
+        Assignment.objects.filter(task=OuterRef("pk"), department_id=department_id, role__in=LEADING_ROLES)
+    )
+    rows.filter(~Q(returned_reason="") | ~Q(extension_refused_comment="")).update(
+        returned_reason=Case(
+            When(leads_it, then=Value("")), default=F("returned_reason"), output_field=TextField()
+        ),
+        extension_refused_comment=Value(""),
+    )
 
 
 def _report(
@@ -254,6 +277,24 @@ def record_progress(
     )
 
 
+def lead_evidence(task: Task) -> QuerySet[Evidence]:
+    """The evidence its leading departments have reported on the task so far (the office's and a
+    cooperating department's files do not count: the leading department answers for completion)."""
+    leading = Assignment.objects.filter(task_id=task.pk, role__in=LEADING_ROLES).values("department_id")
+    return Evidence.objects.filter(update__task_id=task.pk, update__department_id__in=leading)
+
+
+def evidence_missing(task: Task) -> bool:
+    """Whether a completion request without files is refused: the task (as stored now, not as the caller
+    loaded it) needs evidence, and no leading department has reported any on it yet."""
+    rule, document_required = (
+        Task.objects.filter(pk=task.pk)
+        .values_list("completion_evidence", "document__completion_evidence_required")
+        .get()
+    )
+    return needs_evidence(rule, document_required) and not lead_evidence(task).exists()
+
+
 def request_completion(
     task: Task,
     user,
@@ -262,7 +303,11 @@ def request_completion(
     *,
     readings: Mapping[int, Decimal] | None = None,
 ) -> ProgressUpdate:
-    """申请销号: a liaison of the lead or co-lead department reports the task done (100%) for verification."""
+    """申请销号: a liaison of the lead or co-lead department reports the task done (100%) for verification.
+
+    When the task needs evidence (`Task.evidence_required`), the request brings files or a leading
+    department has attached some to the task's earlier progress; otherwise it is refused (code
+    "evidence") and nothing is written."""
     require_reporter(user, task, office_too=False)
     if not can_request_completion(user, task):
         raise NotPermitted(_("Only the lead or co-lead department may request completion of a task."))
@@ -271,6 +316,15 @@ def request_completion(
         raise ValidationError(_("Describe what was done to complete the task."), code="narrative")
     if Task.objects.filter(pk=task.pk, status=TaskStatus.PENDING_VERIFICATION).exists():
         raise ValidationError(_("Completion of this task is already awaiting verification."), code="pending")
+    files = list(files or [])
+    if not files and evidence_missing(task):
+        raise ValidationError(
+            _(
+                "This task needs evidence (佐证材料) for completion: attach the files that show it was done, "
+                "or report them with the task's progress first."
+            ),
+            code="evidence",
+        )
     return _report(
         task,
         user,

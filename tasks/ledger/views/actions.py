@@ -87,8 +87,10 @@ def _run(
             form = refreshed
         return render_task_page(request, task.pk, bound={key: form}, status=409)
     except ValidationError as error:
+        # A refusal for want of evidence belongs to the files input, where the user attaches it.
+        field = "files" if getattr(error, "code", None) == "evidence" and "files" in form.fields else None
         for message in _messages_of(error):
-            form.add_error(None, message)
+            form.add_error(field, message)
         return render_task_page(request, task.pk, bound={key: form}, status=400)
     level, text = success if isinstance(success, tuple) else (messages.SUCCESS, success)
     messages.add_message(request, level, text)

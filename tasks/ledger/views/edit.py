@@ -44,7 +44,10 @@ def _initial(task: Task) -> dict[str, Any]:
     return {
         "fields": {
             "version": task.version,
-            **{name: getattr(task, name) for name in ("label", "section", "text", "status", "progress")},
+            **{
+                name: getattr(task, name)
+                for name in ("label", "section", "text", "status", "progress", "completion_evidence")
+            },
         },
         "deadlines": [
             {"id": d.pk, "year": d.year, "text": d.text, "due_on": d.due_on, "kind": d.kind}
@@ -225,6 +228,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("task_detail", pk=task.pk)
     fields_form = forms["fields"]
     fields = {key: value for key, value in fields_form.cleaned_data.items() if key != "version"}
+    if not fields.get("completion_evidence"):
+        fields.pop("completion_evidence", None)  # not posted: the task keeps its rule
     version = fields_form.cleaned_data["version"]
     try:
         assignments = _assignments(task, forms["assignments"], _allowed_departments(task))

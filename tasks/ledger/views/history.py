@@ -25,6 +25,7 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.models.audit import field_label
+from tasks.models.ledger import EvidenceRule
 from tasks.numbers import plain_number
 
 # History ----------------------------------------------------------------------------------------
@@ -54,6 +55,8 @@ def _readable(field: str, value: Any) -> str:
         return _choice(TaskStatus, value)
     if field == "progress":
         return f"{value}%"
+    if field == "completion_evidence":
+        return _choice(EvidenceRule, value)
     if field == "deadlines" and isinstance(value, list):
         return "；".join(
             f"{d.get('text', '')}（{d.get('due_on') or _choice(Deadline.Kind, d.get('kind'))}）"

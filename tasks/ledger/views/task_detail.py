@@ -169,6 +169,19 @@ def action_flags(user, task: Task) -> dict[str, bool]:
     }
 
 
+def verification_evidence(updates: list[ProgressUpdate]) -> list[tuple[ProgressUpdate, list[Evidence], bool]]:
+    """What the office verifies against: each report with files, newest first, and whether it is the
+    completion request itself (the newest report awaiting verification). From the prefetched updates:
+    no query."""
+    request = next((u for u in updates if u.status == TaskStatus.PENDING_VERIFICATION), None)
+    rows = []
+    for update in updates:
+        files = list(update.evidence.all())
+        if files:
+            rows.append((update, files, update is request))
+    return rows
+
+
 def render_task_page(
     request: HttpRequest, pk: int, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -184,6 +197,8 @@ def render_task_page(
     pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
     # 催办记录 is the office's: who was reminded, through what, delivered, read.
     record = reminder_record(task) if flags["can_edit"] else []
+    updates = list(task.progress_updates.all())
+    pending_verification = task.status == TaskStatus.PENDING_VERIFICATION
     return render(
         request,
         "tasks/ledger/task_detail.html",
@@ -194,7 +209,7 @@ def render_task_page(
             "role_groups": _role_groups(list(task.assignments.all())),
             "deadlines": deadlines,
             "targets": targets,
-            "updates": list(task.progress_updates.all()),
+            "updates": updates,
             "extensions": extensions,
             "history": history,
             "reminder_record": record,
@@ -204,7 +219,12 @@ def render_task_page(
             "outline": _outline_context(request, task),
             "actions": flags,
             "pending_extensions": pending,
-            "pending_verification": task.status == TaskStatus.PENDING_VERIFICATION,
+            "pending_verification": pending_verification,
+            # The document is loaded with the task (select_related): no query.
+            "evidence_required": task.evidence_required,
+            "verification_evidence": (
+                verification_evidence(updates) if pending_verification and flags["can_edit"] else []
+            ),
             **action_forms(
                 task, targets=targets, deadlines=deadlines, pending_extensions=pending, bound=bound
             ),

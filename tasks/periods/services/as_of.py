@@ -59,5 +59,6 @@ def freeze_tasks(closing: PeriodClosing, tasks: Iterable) -> None:
             )
             continue
         task.status, task.progress = row.status, row.percent
+        task.completed_late = row.completed_late
         task.due_on, task.next_due_on = row.due_on, row.next_due_on
         task.light = FrozenLight(row.light, row.light_label, reason)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Case, Min, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from regions.models import Region
 from tasks.access import NotPermitted, require_period_closer, scope_of
 from tasks.ledger.lights import Thresholds, compute_light
 from tasks.models import Deadline, DepartmentSnapshot, PeriodClosing, TaskScope, TaskSnapshot, TaskStatus
-from tasks.models.ledger import CLOSED_STATUSES
+from tasks.models.ledger import CLOSED_STATUSES, completed_late_q
 from tasks.periods.services.changes import LATE_REPORTS
 from tasks.periods.services.snapshots import latest_rows, previous_closing, state_as_of
 from tasks.queueing import CLOSE_PERIOD, queue_after_commit
@@ -62,6 +62,7 @@ COMPARED = (
     "due_on",
     "next_due_on",
     "overdue",
+    "completed_late",
     "light",
     "light_label",
     "targets",
@@ -227,9 +228,12 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
     thresholds = Thresholds.from_settings()
     closed = set(CLOSED_STATUSES)
     cursor = (
-        tasks.annotate(starts_on=Coalesce("document__issued_on", TruncDate("created_at")))
+        tasks.annotate(
+            starts_on=Coalesce("document__issued_on", TruncDate("created_at")),
+            completed_late=Case(When(completed_late_q(), then=Value(True)), default=Value(False)),
+        )
         .order_by("pk")
-        .values_list("pk", "label", "text", "status", "progress", "due_on", "starts_on")
+        .values_list("pk", "label", "text", "status", "progress", "due_on", "starts_on", "completed_late")
         .iterator(chunk_size=CHUNK_SIZE)
     )
     done = 0
@@ -247,8 +251,9 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
         )
         before = _before(region.pk, previous, ids)
         rows = []
-        for task_id, label, text, status, percent, due_on, starts_on in chunk:
+        for task_id, label, text, status, percent, due_on, starts_on, late in chunk:
             light = compute_light(
+                completed_late=late,
                 status=status,
                 progress=percent,
                 due_on=due_on,
@@ -267,6 +272,7 @@ def _write_snapshot(closing: PeriodClosing, progress: Progress) -> int:
                 "due_on": due_on,
                 "next_due_on": next_due.get(task_id),
                 "overdue": due_on is not None and due_on < last and status not in closed,
+                "completed_late": bool(late),
                 "light": str(light.colour.value),
                 "light_label": str(light.label),
                 "targets": [

@@ -23,6 +23,8 @@ class FrozenTotals:
     total: int
     by_status: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
+    # 逾期完成: completed after the due date (counted among the completed too).
+    completed_late: int = 0
     # Light colour value -> count.
     lights: dict[str, int] = field(default_factory=dict)
 
@@ -36,18 +38,25 @@ def frozen_totals(closing: PeriodClosing) -> FrozenTotals:
     rows = state_as_of(closing.region_id, closing.period)
     by_status: dict[str, int] = {}
     lights: dict[str, int] = {}
-    total = overdue = 0
-    for status, light, n, late in (
+    total = overdue = completed_late = 0
+    for status, light, n, late, done_late in (
         rows.order_by()
         .values("status", "light")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(overdue=True)))
-        .values_list("status", "light", "n", "late")
+        .annotate(
+            n=Count("pk"),
+            late=Count("pk", filter=Q(overdue=True)),
+            done_late=Count("pk", filter=Q(completed_late=True)),
+        )
+        .values_list("status", "light", "n", "late", "done_late")
     ):
         by_status[status] = by_status.get(status, 0) + n
         lights[light] = lights.get(light, 0) + n
         total += n
         overdue += late
-    return FrozenTotals(total=total, by_status=by_status, overdue=overdue, lights=lights)
+        completed_late += done_late
+    return FrozenTotals(
+        total=total, by_status=by_status, overdue=overdue, completed_late=completed_late, lights=lights
+    )
 
 
 def frozen_ranking(closing: PeriodClosing) -> Ranking:

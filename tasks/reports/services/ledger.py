@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,11 +34,16 @@ from tasks.models import (
     PeriodClosing,
     Report,
     Task,
-    TaskChange,
     TaskScope,
     TaskStatus,
 )
-from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER, LEADING_ROLES
+from tasks.models.ledger import (
+    CLOSED_STATUSES,
+    DOCUMENT_ORDER,
+    LEADING_ROLES,
+    completed_at_expression,
+    completed_late_q,
+)
 from tasks.numbers import plain_number
 from tasks.periods.services.frozen import frozen_ranking
 from tasks.periods.services.snapshots import done_closing, state_as_of
@@ -110,11 +114,13 @@ def iter_ledger_rows(
     closed = set(CLOSED_STATUSES)
     with_actual = _("%(target)s (latest: %(actual)s)")
     without_actual = _("%(target)s (no actual yet)")
+    completed_late = _("Completed late")
     # Columns only: model instances cost more than the rest of a row, and the document's extracted
     # text (megabytes) is never read.
     cursor = (
         tasks.order_by(*DOCUMENT_ORDER)
-        .values_list(*TASK_COLUMNS, "updated_at")
+        .annotate(completed_late=Case(When(completed_late_q(), then=Value(True)), default=Value(False)))
+        .values_list(*TASK_COLUMNS, "updated_at", "completed_late")
         .iterator(chunk_size=chunk_size)
     )
     for chunk in chunks(cursor, chunk_size):
@@ -135,10 +141,11 @@ def iter_ledger_rows(
             if as_of is not None
             else {}
         )
-        for task_id, title, doc_number, label, text, due_on, status, progress, updated_at in chunk:
+        for task_id, title, doc_number, label, text, due_on, status, progress, updated_at, late in chunk:
             targets = parts.targets.get(task_id, ())
             if (row := frozen.get(task_id)) is not None:
                 due_on, status, progress = row.due_on, row.status, row.percent
+                late = row.completed_late
                 targets = [(t[1], t[2], None if t[3] is None else Decimal(t[3])) for t in row.targets]
             leading, cooperating = department_names(parts.assignments.get(task_id, ()))
             progress_at, narrative = parts.latest.get(task_id, (None, ""))
@@ -152,7 +159,7 @@ def iter_ledger_rows(
                 cooperating,
                 parts.time_limit(task_id),
                 due_on,
-                statuses.get(status, status),
+                completed_late if late else statuses.get(status, status),
                 progress,
                 row.overdue
                 if row is not None
@@ -175,15 +182,11 @@ def ranking_for(region: Region, *, today: datetime.date, period: str) -> Ranking
     """The departments assigned tasks in the region's scope, with their figures: two queries."""
     leading = Q(role__in=LEADING_ROLES)
     completed = leading & Q(task__status=TaskStatus.COMPLETED)
-    # As Task.with_completed_at(): the last verification, else the last update.
-    verified_at = (
-        TaskChange.objects.filter(task=OuterRef("task_id"), action=TaskChange.Action.VERIFIED)
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
     figures = (
         Assignment.objects.filter(task_id__in=TaskScope.objects.filter(region=region).values("task_id"))
-        .annotate(completed_at=Coalesce(Subquery(verified_at), F("task__updated_at")))
+        # As Task.with_completed_at(): the last verification, else the last update; on time is the
+        # complement of the task list's 逾期完成 (completed_late_q).
+        .annotate(completed_at=completed_at_expression("task_id", "task__updated_at"))
         .order_by()
         .values("department_id", "department__name", "department__region__name")
         .annotate(
