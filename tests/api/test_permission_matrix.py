@@ -153,6 +153,7 @@ class World:
                 file=ContentFile(buffer.getvalue(), name="bulletin.docx"),
             )
         return Report.objects.get(pk=self.bulletins[scope].pk)
+
     def closing(self, scope: str) -> PeriodClosing:
         """The region's closing of 2026-09, done (made on first use)."""
         closing, _ = PeriodClosing.objects.get_or_create(
