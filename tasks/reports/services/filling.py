@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tasks.access import NotPermitted, may_fill_report
@@ -76,16 +77,8 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
     """
     tasks = Task.objects.in_bulk([entry.task_id for entry in entries])
     try:
-        record_progress_batch(
-            user,
-            [
-                ProgressItem(
-                    tasks[entry.task_id], entry.status, entry.percent, entry.narrative, entry.readings
-                )
-                for entry in entries
-            ],
-            report=report,
-        )
+        with transaction.atomic():
+            _record(report, user, tasks, entries)
     except BatchErrors as refused:
         raise FillErrors(
             [
@@ -95,6 +88,25 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
             ]
         ) from None
     return len(entries)
+
+
+def _record(report: Report, user, tasks, entries: Sequence[ReportEntry]) -> None:
+    record_progress_batch(
+        user,
+        [
+            ProgressItem(tasks[entry.task_id], entry.status, entry.percent, entry.narrative, entry.readings)
+            for entry in entries
+        ],
+        report=report,
+    )
+    clear_draft(report)
+
+
+def clear_draft(report: Report) -> None:
+    """Recorded: the form's draft has served (one UPDATE, in the recording's transaction)."""
+    Report.objects.filter(pk=report.pk).exclude(draft={}).update(
+        draft={}, draft_saved_by=None, draft_saved_at=None
+    )
 
 
 # Online ---------------------------------------------------------------------------------------
