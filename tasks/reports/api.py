@@ -9,14 +9,18 @@ not submitted, already handed in) 409 `invalid_state` with the service's message
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -30,12 +34,14 @@ from api.exceptions import InvalidState, responds_to
 from api.negotiation import FirstRenderer
 from regions.models import Region
 from tasks.access import NotPermitted, require_ledger_builder
-from tasks.downloads import XLSX_CONTENT_TYPE, download_headers
+from tasks.downloads import XLSX_CONTENT_TYPE
 from tasks.models import Report
+from tasks.reports.files import workbook_response
 from tasks.reports.filtersets import ReportFilterSet
 from tasks.reports.serializers import (
     ReportRequestSerializer,
     ReportReturnInputSerializer,
+    ReportRowsSerializer,
     ReportSerializer,
     ReportUploadResultSerializer,
     ReportUploadSerializer,
@@ -50,6 +56,7 @@ from tasks.reports.services.department import (
 )
 from tasks.reports.services.filling import FillErrors, require_filler, upload_report
 from tasks.reports.services.ledger import request_ledger
+from tasks.reports.services.review import ROWS_PER_PAGE, report_rows
 from tasks.reports.services.workflow import approve_report, return_report, submit_report
 
 CONFLICT = {"POST": [409]}
@@ -66,7 +73,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     extra_error_statuses: dict[str, list[int]] = {}  # the actions' own, in their @action
     # The workflow's refusals of a report in the wrong status (code "status") are 409, not 400.
     state_error_codes = ("status",)
-    service_error_fields = {"reason": "reason"}
+    service_error_fields = {"reason": "reason", "rows": "rows"}
 
     def get_queryset(self) -> QuerySet[Report]:
         return (
@@ -122,7 +129,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.respond(report, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        summary="Download the report's workbook (.xlsx)",
+        summary="Download the report's workbook (.xlsx): a department report with what was recorded",
+        parameters=[
+            OpenApiParameter(
+                "blank",
+                OpenApiTypes.STR,
+                enum=["1"],
+                description="1: the blank workbook of the build, without the values recorded since.",
+            )
+        ],
         responses={
             (200, XLSX_CONTENT_TYPE): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The workbook, as an attachment."
@@ -147,14 +162,27 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 _("This report has no workbook yet; it is “%(status)s”.")
                 % {"status": report.get_status_display()}
             )
-        try:
-            handle = report.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound() from None
-        owner = report.department.name if report.department_id else report.region.name
-        name = f"{owner}-{report.period}{PurePath(report.file.name).suffix}"
-        response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
-        return download_headers(response, name, f"report-{report.pk}-{report.period}.xlsx")
+        return workbook_response(report, blank=request.query_params.get("blank") == "1")
+
+    @extend_schema(
+        summary="The rows recorded through a department report, against the previous period's",
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description=f"{ROWS_PER_PAGE} rows a page.")],
+        responses={200: ReportRowsSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def rows(self, request: Request, pk: int) -> Response:
+        report = self.report()
+        if report.kind != Report.Kind.DEPARTMENT:
+            raise NotFound(_("Only a department report has rows."))
+        page, previous = report_rows(report, request.query_params.get("page") or 1)
+        body = {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "previous_report": previous.pk if previous else None,
+            "results": page.object_list,
+        }
+        return Response(ReportRowsSerializer(body).data)
 
     @extend_schema(
         summary="Upload the filled workbook: every row checked, then all recorded, or none",
@@ -215,7 +243,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         require_reviewer(request.user, report)  # 403 before the body is read
         form = ReportReturnInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return self.respond(return_report(report, request.user, reason=form.validated_data["reason"]))
+        data = form.validated_data
+        rows = [(row["task"], row["reason"]) for row in data["rows"]]
+        return self.respond(return_report(report, request.user, reason=data["reason"], rows=rows))
 
 
 # An upload with errors: nothing recorded, each problem by row and column (400).

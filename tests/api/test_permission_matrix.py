@@ -542,6 +542,13 @@ CASES = [
         "report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", rule="see_report"
     ),
     Case(
+        "report blank download",
+        "get",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/download/?blank=1",
+        rule="see_report",
+    ),
+    Case("report rows", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/rows/", rule="see_report"),
+    Case(
         "ledger download",
         "get",
         lambda w, s: f"{API}/reports/{w.ledger(s).pk}/download/",
@@ -571,6 +578,14 @@ CASES = [
         lambda w, s: f"{API}/reports/{w.report(s).pk}/return/",
         rule="review_report",
         body=lambda w, s, u: {"reason": "进展过于简略。"},
+        prepare=report_submitted,
+    ),
+    Case(
+        "report return by row",
+        "post",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/return/",
+        rule="review_report",
+        body=lambda w, s, u: {"rows": [{"task": w.tasks[s].pk, "reason": "请补充佐证材料。"}]},
         prepare=report_submitted,
     ),
     # Group robots: office staff configure their own region's, superusers any; other roles are refused
