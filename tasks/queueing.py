@@ -40,6 +40,7 @@ SCAN_REMINDERS = "tasks.scan_reminders"
 WARM_DASHBOARDS = "tasks.warm_dashboards"
 BUILD_LEDGER = "tasks.build_ledger"
 BUILD_REPORT = "tasks.build_report"
+BUILD_ALL_REPORTS = "tasks.build_all_reports"
 BUILD_MONTHLY_REPORTS = "tasks.build_monthly_reports"
 REMIND_LATE_REPORTS = "tasks.remind_late_reports"
 
