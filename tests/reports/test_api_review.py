@@ -56,12 +56,14 @@ def test_a_return_by_row_needs_no_whole_report_reason(api_client, office, liaiso
     response = reviewer.post(
         f"{API}{filled.pk}/return/", {"rows": [{"task": report_tasks["health"].pk, "reason": "x"}]}
     )
-    assert response.status_code == 400 and list(response.json()["errors"]) == ["rows"]
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rows"]
     assert not ReportRowReturn.objects.exists()
     response = reviewer.post(
         f"{API}{filled.pk}/return/", {"rows": [{"task": report_tasks["insurance"].pk, "reason": "补充"}]}
     )
-    assert response.status_code == 200 and response.json()["status"] == "returned"
+    assert response.status_code == 200
+    assert response.json()["status"] == "returned"
     rows = api_client(liaison).get(f"{API}{filled.pk}/rows/").json()["results"]
     assert {row["task"]["id"]: row["returned_reason"] for row in rows}[report_tasks["insurance"].pk] == "补充"
 

@@ -36,7 +36,9 @@ def test_build_all_builds_each_department_with_tasks_in_one_job(
 
     # The list shows the finished bar; the partial is what htmx polls (and it stops once done).
     page = client.get(reverse("report_list"), {"period": PERIOD}).content.decode()
-    assert "report-batch" in page and "2 of 2 departments" in page and "pct-20" in page
+    assert "report-batch" in page
+    assert "2 of 2 departments" in page
+    assert "pct-20" in page
     partial = client.get(reverse("report_batch_progress", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert partial["HX-Refresh"] == "true"
 

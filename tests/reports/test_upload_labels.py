@@ -18,8 +18,10 @@ def test_the_report_upload_takes_the_filled_workbook_only(client, built, liaison
     page = client.get(reverse("report_detail", args=[built.pk])).content.decode()
     slot = page[page.index('class="upload-form"') :]
     slot = slot[: slot.index("</form>")]
-    assert "filled-in report workbook (.xlsx" in slot and 'accept=".xlsx"' in slot
-    assert "JPEG" not in slot and "PDF" not in slot
+    assert "filled-in report workbook (.xlsx" in slot
+    assert 'accept=".xlsx"' in slot
+    assert "JPEG" not in slot
+    assert "PDF" not in slot
 
 
 def test_a_picture_or_a_program_in_the_report_slot_is_told_to_upload_the_workbook(built, liaison):

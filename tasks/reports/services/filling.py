@@ -77,7 +77,8 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
     """
     tasks = Task.objects.in_bulk([entry.task_id for entry in entries])
     try:
-        with transaction.atomic():
+        # No savepoint of its own: the batch has one, and the draft's UPDATE belongs with it.
+        with transaction.atomic(savepoint=False):
             _record(report, user, tasks, entries)
     except BatchErrors as refused:
         raise FillErrors(
@@ -103,10 +104,11 @@ def _record(report: Report, user, tasks, entries: Sequence[ReportEntry]) -> None
 
 
 def clear_draft(report: Report) -> None:
-    """Recorded: the form's draft has served (one UPDATE, in the recording's transaction)."""
-    Report.objects.filter(pk=report.pk).exclude(draft={}).update(
-        draft={}, draft_saved_by=None, draft_saved_at=None
-    )
+    """Recorded: the form's draft has served (one UPDATE, in the recording's transaction, when the
+    report as loaded for the request has one; no query otherwise)."""
+    if report.draft:
+        Report.objects.filter(pk=report.pk).update(draft={}, draft_saved_by=None, draft_saved_at=None)
+        report.draft, report.draft_saved_by, report.draft_saved_at = {}, None, None
 
 
 # Online ---------------------------------------------------------------------------------------

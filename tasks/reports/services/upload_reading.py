@@ -35,7 +35,7 @@ MAX_ROWS = 20000
 
 
 # The evidence check's refusals that mean "not the kind of file this slot takes".
-WRONG_KIND = {"unsupported", "extension_mismatch", "not_ooxml", "markup"}
+WRONG_KIND = {"unsupported", "not_ooxml", "markup"}
 
 
 def parse_upload(report: Report, upload) -> list[ReportEntry]:
