@@ -36,9 +36,12 @@ from regions.models import Region
 from tasks.access import NotPermitted, require_ledger_builder
 from tasks.downloads import XLSX_CONTENT_TYPE
 from tasks.models import Report
+from tasks.numbers import parse_digits
 from tasks.reports.files import workbook_response
 from tasks.reports.filtersets import ReportFilterSet
 from tasks.reports.serializers import (
+    ReportDraftInputSerializer,
+    ReportDraftSerializer,
     ReportRequestSerializer,
     ReportReturnInputSerializer,
     ReportRowsSerializer,
@@ -54,6 +57,7 @@ from tasks.reports.services.department import (
     request_department_report,
     require_reviewer,
 )
+from tasks.reports.services.drafts import form_values, save_draft
 from tasks.reports.services.filling import FillErrors, require_filler, upload_report
 from tasks.reports.services.ledger import request_ledger
 from tasks.reports.services.review import ROWS_PER_PAGE, report_rows
@@ -183,6 +187,42 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "results": page.object_list,
         }
         return Response(ReportRowsSerializer(body).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The online form's values: the saved draft, else what was recorded through the report",
+        responses={200: ReportDraftSerializer},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Save the online form's values as a draft (保存草稿): kept as typed, nothing recorded",
+        request=ReportDraftInputSerializer,
+        responses={200: ReportDraftSerializer},
+    )
+    @action(detail=True, methods=["get", "put"], extra_error_statuses={"PUT": [409]})
+    def draft(self, request: Request, pk: int) -> Response:
+        report = self.report()
+        if report.kind != Report.Kind.DEPARTMENT:
+            raise NotFound(_("Only a department report has a form."))
+        if request.method == "PUT":
+            require_filler(request.user, report)  # 403 for leaders and 409 once submitted, before the body
+            form = ReportDraftInputSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            rows = {
+                task_id: fields
+                for key, fields in form.validated_data["rows"].items()
+                if (task_id := parse_digits(key)) is not None
+            }
+            save_draft(report, request.user, rows)
+        report = self.get_queryset().select_related("draft_saved_by").get(pk=report.pk)
+        values, source = form_values(report)
+        body = {
+            "source": source,
+            "rows": {str(task_id): fields for task_id, fields in values.items()},
+            "draft_saved_by": report.draft_saved_by,
+            "draft_saved_at": report.draft_saved_at,
+        }
+        return Response(ReportDraftSerializer(body, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Upload the filled workbook: every row checked, then all recorded, or none",

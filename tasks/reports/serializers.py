@@ -203,3 +203,27 @@ class RowErrorsSerializer(ErrorSerializer):
     errors = RowErrorSerializer(
         many=True, help_text="Every problem of the workbook; nothing was recorded (code report_rows)."
     )
+
+
+ROW_FIELDS_HELP = (
+    "By task id: the form's fields as typed — status, percent, narrative and actual-<target id>."
+)
+
+
+class ReportDraftInputSerializer(serializers.Serializer):
+    rows = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=10000)),
+        help_text=ROW_FIELDS_HELP + " Kept as typed (not checked); nothing is recorded.",
+    )
+
+
+class ReportDraftSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=["draft", "recorded"],
+        help_text="draft: a saved draft; recorded: the latest values recorded through the report.",
+    )
+    rows = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), help_text=ROW_FIELDS_HELP
+    )
+    saved_by = PersonSerializer(allow_null=True, source="draft_saved_by")
+    saved_at = serializers.DateTimeField(allow_null=True, source="draft_saved_at")

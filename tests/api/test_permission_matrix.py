@@ -548,6 +548,14 @@ CASES = [
         rule="see_report",
     ),
     Case("report rows", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/rows/", rule="see_report"),
+    Case("report draft", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/draft/", rule="see_report"),
+    Case(
+        "report draft save",
+        "put",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/draft/",
+        rule="fill_report",
+        body=lambda w, s, u: {"rows": {str(w.tasks[s].pk): {"narrative": "草稿"}}},
+    ),
     Case(
         "ledger download",
         "get",

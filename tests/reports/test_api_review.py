@@ -78,3 +78,32 @@ def test_the_download_carries_what_was_recorded_and_the_blank_does_not(api_clien
         return sheet["O4"].value
 
     assert (percent_cell(), percent_cell("?blank=1")) == (45, None)
+
+
+def test_a_draft_is_saved_as_typed_and_read_back(api_client, liaison, leader, built, report_tasks):
+    client = api_client(liaison)
+    task = report_tasks["insurance"].pk
+    assert client.get(f"{API}{built.pk}/draft/").json() == {
+        "source": "recorded",
+        "rows": {},
+        "saved_by": None,
+        "saved_at": None,
+    }
+    response = client.put(
+        f"{API}{built.pk}/draft/",
+        {
+            "rows": {
+                str(task): {"percent": "七十", "narrative": "草稿", "bogus": "x"},
+                "99999": {"percent": "1"},
+            }
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["source"], body["rows"], body["saved_by"]["id"]) == (
+        "draft",
+        {str(task): {"percent": "七十", "narrative": "草稿"}},
+        liaison.pk,
+    )
+    assert api_client(leader).put(f"{API}{built.pk}/draft/", {"rows": {}}).status_code == 403
+    assert Report.objects.get(pk=built.pk).draft == {str(task): {"percent": "七十", "narrative": "草稿"}}
