@@ -218,9 +218,9 @@ class ReportDraftInputSerializer(serializers.Serializer):
 
 
 class ReportDraftSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(
-        choices=["draft", "recorded"],
-        help_text="draft: a saved draft; recorded: the latest values recorded through the report.",
+    source = serializers.CharField(
+        help_text="draft: a saved draft; recorded: the latest values recorded through the report; "
+        "empty: nothing yet.",
     )
     rows = serializers.DictField(
         child=serializers.DictField(child=serializers.CharField(allow_blank=True)), help_text=ROW_FIELDS_HELP

@@ -84,7 +84,7 @@ def test_a_draft_is_saved_as_typed_and_read_back(api_client, liaison, leader, bu
     client = api_client(liaison)
     task = report_tasks["insurance"].pk
     assert client.get(f"{API}{built.pk}/draft/").json() == {
-        "source": "recorded",
+        "source": "",
         "rows": {},
         "saved_by": None,
         "saved_at": None,

@@ -60,7 +60,8 @@ def form_values(report: Report) -> tuple[Values, str]:
     """The values the form opens with and where they come from: ("draft" | "recorded" | "")."""
     if report.draft:
         return {int(task_id): dict(fields) for task_id, fields in report.draft.items()}, "draft"
-    return recorded_values(report), "recorded"
+    recorded = recorded_values(report)
+    return recorded, "recorded" if recorded else ""
 
 
 def recorded_values(report: Report, task_ids: list[int] | None = None) -> Values:
