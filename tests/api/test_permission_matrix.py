@@ -244,7 +244,7 @@ def snapshot() -> dict[str, Any]:
         "documents": list(PolicyDocument.objects.order_by("pk").values_list("pk", "title")),
         "reports": list(
             Report.objects.order_by("pk").values_list(
-                "pk", "status", "progress", "file", "submitted_by", "reviewed_by", "review_comment"
+                "pk", "status", "progress", "file", "submitted_by", "reviewed_by", "review_comment", "draft"
             )
         ),
         "tokens": sorted(Token.objects.values_list("key", flat=True)),

@@ -77,8 +77,12 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
     """
     tasks = Task.objects.in_bulk([entry.task_id for entry in entries])
     try:
-        # No savepoint of its own: the batch has one, and the draft's UPDATE belongs with it.
-        with transaction.atomic(savepoint=False):
+        if report.draft:
+            # The draft has served: cleared in the recording's transaction.
+            with transaction.atomic():
+                _record(report, user, tasks, entries)
+                clear_draft(report)
+        else:
             _record(report, user, tasks, entries)
     except BatchErrors as refused:
         raise FillErrors(
@@ -100,7 +104,6 @@ def _record(report: Report, user, tasks, entries: Sequence[ReportEntry]) -> None
         ],
         report=report,
     )
-    clear_draft(report)
 
 
 def clear_draft(report: Report) -> None:
