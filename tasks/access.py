@@ -217,6 +217,11 @@ def may_request_department_report(user, department_id: int | None = None) -> boo
     return _own_liaison(user, department_id)
 
 
+def may_build_all_reports(user) -> bool:
+    """「全部生成」: office staff build every department's report of their own region at once."""
+    return bool(_office_in_region(user) and user.region_id)
+
+
 def may_review_reports(user) -> bool:
     """Office staff (and superusers) approve or return a submitted department report."""
     return _office_in_region(user)

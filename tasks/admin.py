@@ -10,6 +10,8 @@ from tasks.models import (
     ProgressUpdate,
     Reminder,
     Report,
+    ReportBatch,
+    ReportRowReturn,
     Target,
     TargetReading,
     Task,
@@ -131,7 +133,20 @@ class ReportAdmin(admin.ModelAdmin):
     list_display = ["kind", "period", "department", "region", "status", "progress"]
     list_filter = ["kind", "status"]
     list_select_related = ["department", "region"]
-    raw_id_fields = ["department", "region", "requested_by", "submitted_by", "reviewed_by"]
+    raw_id_fields = ["department", "region", "requested_by", "submitted_by", "reviewed_by", "draft_saved_by"]
+
+
+@admin.register(ReportRowReturn)
+class ReportRowReturnAdmin(ReadOnlyAdmin):
+    list_display = ["report", "task", "created_by", "created_at"]
+    list_select_related = ["report", "task", "created_by"]
+
+
+@admin.register(ReportBatch)
+class ReportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["region", "period", "status", "done", "total", "requested_at"]
+    list_filter = ["status"]
+    list_select_related = ["region"]
 
 
 @admin.register(TaskChange)

@@ -14,6 +14,7 @@ from tasks.periods.services import closing as period_closing
 from tasks.reminders.services import escalation
 from tasks.reminders.services import scan as reminder_scan
 from tasks.reminders.services import sending as reminders
+from tasks.reports.services import batch as report_batch
 from tasks.reports.services import bulletin
 from tasks.reports.services import department as department_reports
 from tasks.reports.services import ledger as ledger_export
@@ -119,6 +120,13 @@ def build_bulletin(report_id: int) -> str:
 def build_report(report_id: int) -> str:
     """Build a department report queued by request_department_report or the monthly build; its status."""
     return department_reports.build_report(report_id)
+
+
+# Safe to repeat: the batch is claimed (queued or running -> running) and each report is built once.
+@shared_task(name=queueing.BUILD_ALL_REPORTS, acks_late=True)
+def build_all_reports(batch_id: int) -> str:
+    """「全部生成」: every department's report of a period in a region, one progress bar; its status."""
+    return report_batch.build_all_reports(batch_id)
 
 
 # Daily on beat; does something only on the first working day of a month. Safe to repeat: a

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-__all__ = ["CheckedEvidence", "check_evidence", "safe_filename"]
+__all__ = ["EVIDENCE_ACCEPT", "CheckedEvidence", "check_evidence", "evidence_help", "safe_filename"]
 
 PDF, JPEG, PNG, DOCX, XLSX, DOC, XLS = "pdf", "jpeg", "png", "docx", "xlsx", "doc", "xls"
 
@@ -44,6 +44,9 @@ EXTENSIONS = {
     DOC: {".doc"},
     XLS: {".xls"},
 }
+
+# The file inputs' `accept`: what the browser's picker offers (the check above still decides).
+EVIDENCE_ACCEPT = ",".join(sorted(ext for exts in EXTENSIONS.values() for ext in exts))
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -106,6 +109,19 @@ def safe_filename(name: str, fallback: str = "evidence") -> str:
         suffix = suffix if len(suffix) <= 10 else ""
         name = name[: NAME_MAX_CHARS - len(suffix)].rstrip() + suffix
     return name
+
+
+def evidence_help(max_files: int | None = None) -> str:
+    """What an evidence slot accepts, as its help text says it (the size from EVIDENCE_MAX_BYTES)."""
+    size = filesizeformat(settings.EVIDENCE_MAX_BYTES)
+    if max_files:
+        return _(
+            "PDF, Word (.docx, .doc), Excel (.xlsx, .xls), JPEG or PNG; up to %(count)s files of at most "
+            "%(size)s each."
+        ) % {"count": max_files, "size": size}
+    return _("One file: PDF, Word (.docx, .doc), Excel (.xlsx, .xls), JPEG or PNG, at most %(size)s.") % {
+        "size": size
+    }
 
 
 def _invalid(message: str, code: str) -> ValidationError:

@@ -95,6 +95,8 @@ _GRID = {
     # staff and leaders build their region's and download those of their region and below. The superuser has no region, so no ledger of their own to build
     # (may_build_ledger grants the role; see tests/test_access.py).
     "build_ledger":             (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ROLE,  LOGIN),
+    # 全部生成: office staff build every department's report of their own region (the superuser has none).
+    "build_all_reports":        (ALLOW, ALLOW,   ROLE,   ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ROLE,  LOGIN),
     "download_ledger":          (ALLOW, ALLOW,   ALLOW,  SCOPE,  SCOPE, SCOPE, SCOPE,   SCOPE, ALLOW, LOGIN),
     "see_late_reports":         (ALLOW, ALLOW,   ALLOW,  ROLE,   ROLE,  ROLE,  ALLOW,   ROLE,  ALLOW, LOGIN),
     # Reporting periods: office staff close their own region's (the province office its own 河南省's;
@@ -125,7 +127,15 @@ TABLE: dict[str, dict[str, Outcome]] = {
 # Of the user's own region, not of an object: nothing is out of scope, and the outsider (of 长沙市) is
 # allowed what the office of 郑州市 is.
 UNSCOPED = frozenset(
-    {"see_dashboard", "build_ledger", "see_late_reports", "see_robots", "close_period", "see_periods"}
+    {
+        "see_dashboard",
+        "build_ledger",
+        "build_all_reports",
+        "see_late_reports",
+        "see_robots",
+        "close_period",
+        "see_periods",
+    }
 )
 
 # Refused by role before any object is looked up: a role that may not import gets 403 for any import,

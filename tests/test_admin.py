@@ -22,6 +22,8 @@ from tasks.models import (
     ProgressUpdate,
     Reminder,
     Report,
+    ReportBatch,
+    ReportRowReturn,
     Target,
     TargetReading,
     Task,
@@ -37,12 +39,14 @@ from tests.factories import (
     ExtensionRequestFactory,
     GroupFactory,
     PolicyDocumentFactory,
+    RegionFactory,
     ReminderFactory,
     ReportFactory,
     SubordinateGovernmentFactory,
     TargetFactory,
     TargetReadingFactory,
     TaskChangeFactory,
+    TaskFactory,
     UserFactory,
 )
 
@@ -74,6 +78,10 @@ BUILDERS = {
     Evidence: EvidenceFactory,
     Reminder: ReminderFactory,
     Report: ReportFactory,
+    ReportBatch: lambda: ReportBatch.objects.create(region=RegionFactory(), period="2026-10"),
+    ReportRowReturn: lambda: ReportRowReturn.objects.create(
+        report=ReportFactory(), task=TaskFactory(), reason="请补充佐证材料"
+    ),
     TaskChange: TaskChangeFactory,
     TargetReading: TargetReadingFactory,
     ExtensionRequest: ExtensionRequestFactory,
@@ -82,7 +90,7 @@ BUILDERS = {
 }
 
 # Records kept as written: the admin shows them but offers no add form.
-READ_ONLY = {ProgressUpdate, Evidence, Reminder, TaskChange, TargetReading}
+READ_ONLY = {ProgressUpdate, Evidence, Reminder, TaskChange, TargetReading, ReportRowReturn, ReportBatch}
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 by_label = pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

@@ -31,6 +31,7 @@ from tasks.models import (
     ProgressUpdate,
     Reminder,
     Report,
+    ReportBatch,
     Robot,
     Task,
     TaskChange,
@@ -219,6 +220,14 @@ PAGES = [
     ),
     Page("report fill page", "fill_report", lambda s, u: reverse("report_fill", args=[s.report().pk])),
     Page(
+        "report draft",
+        "fill_report",
+        lambda s, u: reverse("report_fill", args=[s.report().pk]),
+        method="post",
+        data=lambda s, u: {"action": "draft", f"t{s.task.pk}-narrative": "草稿"},
+        ok=302,
+    ),
+    Page(
         "report upload",
         "fill_report",
         lambda s, u: reverse("report_upload", args=[s.report().pk]),
@@ -254,6 +263,14 @@ PAGES = [
         "ledger build",
         "build_ledger",
         lambda s, u: reverse("ledger_build"),
+        method="post",
+        data=lambda s, u: {"period": PERIOD},
+        ok=302,
+    ),
+    Page(
+        "build all reports",
+        "build_all_reports",
+        lambda s, u: reverse("report_build_all"),
         method="post",
         data=lambda s, u: {"period": PERIOD},
         ok=302,
@@ -378,9 +395,10 @@ def snapshot() -> dict[str, Any]:
         "imports": sorted(DocumentImport.objects.values_list("pk", "status", "draft")),
         "reports": sorted(
             Report.objects.values_list(
-                "pk", "kind", "status", "file", "submitted_by", "reviewed_by", "review_comment"
+                "pk", "kind", "status", "file", "submitted_by", "reviewed_by", "review_comment", "draft"
             )
         ),
+        "report_batches": sorted(ReportBatch.objects.values_list("pk", "status")),
         "files": sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()),
         "robots": sorted(
             Robot.objects.values_list("pk", "platform", "name", "webhook_url", "secret", "is_active")

@@ -43,7 +43,7 @@ def test_every_job_name_is_registered_in_a_fresh_process():
 
 @pytest.mark.django_db
 def test_the_names_are_the_jobs_and_beat_names_only_those():
-    assert len(NAMES) == 12
+    assert len(NAMES) == 13
     for name in NAMES:
         assert queueing.job(name).name == name
     assert {entry["task"] for entry in beat_schedule(settings).values()} <= set(NAMES)

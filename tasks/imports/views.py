@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,10 +47,17 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{LEVEL_INDENT.get(obj.level, '')}{obj.name}"
 
 
+def _document_help() -> str:
+    return _("Word (.docx), PDF, Excel (.xlsx) or plain text (.txt, .md), at most %(size)s.") % {
+        "size": filesizeformat(settings.UPLOAD_MAX_BYTES)
+    }
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Document file"),
-        help_text=gettext_lazy("Word (.docx), PDF, Excel (.xlsx) or plain text (.txt, .md)."),
+        help_text=lazy(_document_help, str)(),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.xlsx,.txt,.md"}),
     )
     region = RegionChoiceField(
         queryset=Region.objects.none(),

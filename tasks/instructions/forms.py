@@ -4,9 +4,11 @@ why (the text is optional here so that the service's own message is shown)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from tasks.instructions.services.instructing import TEXT_MAX_CHARS
+from tasks.uploads import EVIDENCE_ACCEPT, evidence_help
 
 TEXTAREA = {"class": "form-control", "rows": 3, "maxlength": TEXT_MAX_CHARS}
 
@@ -22,5 +24,6 @@ class ReplyForm(forms.Form):
     file = forms.FileField(
         label=_("Evidence (optional)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+        help_text=lazy(evidence_help, str)(),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": EVIDENCE_ACCEPT}),
     )

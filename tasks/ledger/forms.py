@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from tasks.ledger.services.progress import REPORTABLE_STATUSES
+from tasks.ledger.services.progress import MAX_FILES, REPORTABLE_STATUSES
 from tasks.models import Assignment, Deadline, ExtensionRequest, Target, Task, TaskStatus
 from tasks.models.ledger import EvidenceRule
 from tasks.numbers import NotANumber, PercentNotAllowed, is_percent_unit, percent_refusal, read_actual
+from tasks.uploads import EVIDENCE_ACCEPT, evidence_help
 
 TEXTAREA = {"class": "form-control", "rows": 3}
 
@@ -30,7 +32,10 @@ class MultipleFileField(forms.FileField):
     """Zero or more uploaded files as a list; each is checked by content in the service."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"class": "form-control", "accept": EVIDENCE_ACCEPT})
+        )
+        kwargs.setdefault("help_text", lazy(evidence_help, str)(MAX_FILES))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -99,11 +104,7 @@ class ProgressForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[(s.value, s.label) for s in REPORTABLE_STATUSES])
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     narrative = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(TEXTAREA))
-    files = MultipleFileField(
-        label=_("Evidence files"),
-        required=False,
-        help_text=_("PDF, Word, Excel, JPEG or PNG, at most 20 MB each."),
-    )
+    files = MultipleFileField(label=_("Evidence files"), required=False)
 
     def __init__(self, *args: Any, task: Task, targets: list[Target], **kwargs: Any) -> None:
         initial = kwargs.setdefault("initial", {})

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0002_department_head'),
-        ('tasks', '0010_completion_evidence'),
+        ('tasks', '0011_report_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

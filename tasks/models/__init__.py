@@ -16,7 +16,7 @@ from tasks.models.notices import (
 from tasks.models.periods import DepartmentSnapshot, PeriodClosing, TaskSnapshot
 from tasks.models.progress import AppendOnlyError, Evidence, ProgressUpdate, TargetReading
 from tasks.models.reminders import Reminder
-from tasks.models.reports import Report
+from tasks.models.reports import Report, ReportBatch, ReportRowReturn
 from tasks.models.scope import TaskScope
 
 __all__ = [
@@ -41,6 +41,8 @@ __all__ = [
     "ProgressUpdate",
     "Reminder",
     "Report",
+    "ReportBatch",
+    "ReportRowReturn",
     "Target",
     "TargetReading",
     "Task",

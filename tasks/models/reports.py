@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +77,18 @@ class Report(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
+    # The online form's values saved as a draft ({task id: {field: text}}), not yet recorded as
+    # progress; cleared when the form is recorded.
+    draft = models.JSONField(_("draft"), default=dict, blank=True)
+    draft_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("draft saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    draft_saved_at = models.DateTimeField(_("draft saved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -104,3 +117,90 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} {self.department or self.region}"
+
+
+class ReportRowReturn(models.Model):
+    """A reason the office gave for returning one row (task) of a department report.
+
+    Written with the return in one transaction; `created_at` is the return's `Report.reviewed_at`, so
+    the rows of the latest return are those with the report's review time.
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="row_returns"
+    )
+    task = models.ForeignKey(
+        "tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="report_returns"
+    )
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("returned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("returned report row")
+        verbose_name_plural = _("returned report rows")
+        ordering = ["report", "created_at", "task", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "task", "created_at"], name="report_row_return_once_per_return"
+            ),
+        ]
+        indexes = [
+            # The reasons of a report's latest return (report page, online form, workbook).
+            models.Index(fields=["report", "created_at"], name="report_row_return_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.task_id}"
+
+
+class ReportBatch(models.Model):
+    """「全部生成」: one job building every department's report of a period in a region, with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="report_batches"
+    )
+    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("departments"), default=0)
+    done = models.PositiveIntegerField(_("departments built"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report batch")
+        verbose_name_plural = _("report batches")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="report_batch_progress_percent", condition=Q(progress__lte=100)),
+        ]
+        indexes = [
+            # The /reports/ page's latest batch of the region and period.
+            models.Index(fields=["region", "period", "-requested_at"], name="report_batch_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.period} {self.done}/{self.total}"

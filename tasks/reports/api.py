@@ -9,14 +9,18 @@ not submitted, already handed in) 409 `invalid_state` with the service's message
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -30,12 +34,17 @@ from api.exceptions import InvalidState, responds_to
 from api.negotiation import FirstRenderer
 from regions.models import Region
 from tasks.access import NotPermitted, require_ledger_builder
-from tasks.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_headers, report_content_type
+from tasks.downloads import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from tasks.models import Report
+from tasks.numbers import parse_digits
+from tasks.reports.files import workbook_response
 from tasks.reports.filtersets import ReportFilterSet
 from tasks.reports.serializers import (
+    ReportDraftInputSerializer,
+    ReportDraftSerializer,
     ReportRequestSerializer,
     ReportReturnInputSerializer,
+    ReportRowsSerializer,
     ReportSerializer,
     ReportUploadResultSerializer,
     ReportUploadSerializer,
@@ -49,8 +58,10 @@ from tasks.reports.services.department import (
     request_department_report,
     require_reviewer,
 )
+from tasks.reports.services.drafts import form_values, save_draft
 from tasks.reports.services.filling import FillErrors, require_filler, upload_report
 from tasks.reports.services.ledger import request_ledger
+from tasks.reports.services.review import ROWS_PER_PAGE, report_rows
 from tasks.reports.services.workflow import approve_report, return_report, submit_report
 
 CONFLICT = {"POST": [409]}
@@ -67,7 +78,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     extra_error_statuses: dict[str, list[int]] = {}  # the actions' own, in their @action
     # The workflow's refusals of a report in the wrong status (code "status") are 409, not 400.
     state_error_codes = ("status",)
-    service_error_fields = {"reason": "reason"}
+    service_error_fields = {"reason": "reason", "rows": "rows"}
 
     def get_queryset(self) -> QuerySet[Report]:
         return (
@@ -124,7 +135,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.respond(report, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        summary="Download the report's file: a workbook (.xlsx), the bulletin a Word document (.docx)",
+        summary="Download the report's file: a workbook (.xlsx) — a department report with what was recorded — or the bulletin's Word document (.docx)",
+        parameters=[
+            OpenApiParameter(
+                "blank",
+                OpenApiTypes.STR,
+                enum=["1"],
+                description="1: the blank workbook of the build, without the values recorded since.",
+            )
+        ],
         responses={
             (200, XLSX_CONTENT_TYPE): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The workbook, as an attachment."
@@ -152,15 +171,63 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 _("This report has no workbook yet; it is “%(status)s”.")
                 % {"status": report.get_status_display()}
             )
-        try:
-            handle = report.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound() from None
-        owner = report.department.name if report.department_id else report.region.name
-        suffix = PurePath(report.file.name).suffix
-        name = f"{owner}-{report.period}{suffix}"
-        response = FileResponse(handle, content_type=report_content_type(report.file.name))
-        return download_headers(response, name, f"report-{report.pk}-{report.period}{suffix}")
+        return workbook_response(report, blank=request.query_params.get("blank") == "1")
+
+    @extend_schema(
+        summary="The rows recorded through a department report, against the previous period's",
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description=f"{ROWS_PER_PAGE} rows a page.")],
+        responses={200: ReportRowsSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def rows(self, request: Request, pk: int) -> Response:
+        report = self.report()
+        if report.kind != Report.Kind.DEPARTMENT:
+            raise NotFound(_("Only a department report has rows."))
+        page, previous = report_rows(report, request.query_params.get("page") or 1)
+        body = {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "previous_report": previous.pk if previous else None,
+            "results": page.object_list,
+        }
+        return Response(ReportRowsSerializer(body).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The online form's values: the saved draft, else what was recorded through the report",
+        responses={200: ReportDraftSerializer},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Save the online form's values as a draft (保存草稿): kept as typed, nothing recorded",
+        request=ReportDraftInputSerializer,
+        responses={200: ReportDraftSerializer},
+    )
+    @action(detail=True, methods=["get", "put"], extra_error_statuses={"PUT": [409]})
+    def draft(self, request: Request, pk: int) -> Response:
+        report = self.report()
+        if report.kind != Report.Kind.DEPARTMENT:
+            raise NotFound(_("Only a department report has a form."))
+        if request.method == "PUT":
+            require_filler(request.user, report)  # 403 for leaders and 409 once submitted, before the body
+            form = ReportDraftInputSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            rows = {
+                task_id: fields
+                for key, fields in form.validated_data["rows"].items()
+                if (task_id := parse_digits(key)) is not None
+            }
+            save_draft(report, request.user, rows)
+        report = self.get_queryset().select_related("draft_saved_by").get(pk=report.pk)
+        values, source = form_values(report)
+        body = {
+            "source": source,
+            "rows": {str(task_id): fields for task_id, fields in values.items()},
+            "draft_saved_by": report.draft_saved_by,
+            "draft_saved_at": report.draft_saved_at,
+        }
+        return Response(ReportDraftSerializer(body, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Upload the filled workbook: every row checked, then all recorded, or none",
@@ -221,7 +288,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         require_reviewer(request.user, report)  # 403 before the body is read
         form = ReportReturnInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return self.respond(return_report(report, request.user, reason=form.validated_data["reason"]))
+        data = form.validated_data
+        rows = [(row["task"], row["reason"]) for row in data["rows"]]
+        return self.respond(return_report(report, request.user, reason=data["reason"], rows=rows))
 
 
 # An upload with errors: nothing recorded, each problem by row and column (400).

@@ -122,10 +122,82 @@ class ReportUploadResultSerializer(serializers.Serializer):
     report = ReportSerializer()
 
 
+class RowReturnInputSerializer(serializers.Serializer):
+    task = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="A task of the report (id).")
+    reason = serializers.CharField(max_length=2000, help_text="What to correct in this row.")
+
+
 class ReportReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        allow_blank=True, help_text="Why the report goes back to the department; it may not be blank."
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Why the whole report goes back to the department. It, or a row's reason, is required.",
     )
+    rows = RowReturnInputSerializer(
+        many=True,
+        required=False,
+        default=list,
+        max_length=2000,
+        help_text="Rows returned with their own reason (the liaison sees each next to its row).",
+    )
+
+
+class RowTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    text = serializers.CharField()
+
+
+class RowPreviousSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="The task's status in the previous period's report.")
+    percent = serializers.IntegerField()
+
+
+class RowTargetSerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target.pk")
+    text = serializers.CharField(source="target.text")
+    unit = serializers.CharField(source="target.unit")
+    value = serializers.DecimalField(
+        max_digits=16, decimal_places=4, allow_null=True, help_text="The actual in this report."
+    )
+    before = serializers.DecimalField(
+        max_digits=16, decimal_places=4, allow_null=True, help_text="The actual in the previous report."
+    )
+    attained = serializers.BooleanField(
+        allow_null=True, help_text="Whether this actual meets the target; null when it cannot be judged."
+    )
+
+
+class RowEvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="original_name")
+
+
+class ReportRowSerializer(serializers.Serializer):
+    """A row of a report: the latest progress recorded through it for a task, and the previous report's."""
+
+    task = RowTaskSerializer()
+    status = serializers.CharField(source="update.status")
+    percent = serializers.IntegerField(source="update.percent")
+    narrative = serializers.CharField(source="update.narrative")
+    recorded_at = serializers.DateTimeField(source="update.created_at")
+    is_new = serializers.BooleanField(help_text="The task was not in the previous period's report.")
+    previous = RowPreviousSerializer(allow_null=True)
+    targets = RowTargetSerializer(many=True, source="readings")
+    evidence_count = serializers.IntegerField(help_text="Evidence files of the task in all.")
+    evidence = RowEvidenceSerializer(many=True, help_text="The newest few of them.")
+    returned_reason = serializers.CharField(help_text="The reason of the latest return; empty if none.")
+
+
+class ReportRowsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Tasks recorded through the report.")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    previous_report = serializers.IntegerField(
+        allow_null=True, help_text="The department's report of the period before (id), compared with."
+    )
+    results = ReportRowSerializer(many=True)
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -140,3 +212,27 @@ class RowErrorsSerializer(ErrorSerializer):
     errors = RowErrorSerializer(
         many=True, help_text="Every problem of the workbook; nothing was recorded (code report_rows)."
     )
+
+
+ROW_FIELDS_HELP = (
+    "By task id: the form's fields as typed — status, percent, narrative and actual-<target id>."
+)
+
+
+class ReportDraftInputSerializer(serializers.Serializer):
+    rows = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=10000)),
+        help_text=ROW_FIELDS_HELP + " Kept as typed (not checked); nothing is recorded.",
+    )
+
+
+class ReportDraftSerializer(serializers.Serializer):
+    source = serializers.CharField(
+        help_text="draft: a saved draft; recorded: the latest values recorded through the report; "
+        "empty: nothing yet.",
+    )
+    rows = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), help_text=ROW_FIELDS_HELP
+    )
+    saved_by = PersonSerializer(allow_null=True, source="draft_saved_by")
+    saved_at = serializers.DateTimeField(allow_null=True, source="draft_saved_at")

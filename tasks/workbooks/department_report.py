@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -99,6 +100,17 @@ class TargetCell:
 
 
 @dataclass(frozen=True)
+class FilledCells:
+    """What was recorded for the task through this report, written into the columns to fill."""
+
+    status: str = ""
+    percent: int | None = None
+    narrative: str = ""
+    # Actual value by target id.
+    actuals: dict[int, Decimal] | None = None
+
+
+@dataclass(frozen=True)
 class DepartmentRow:
     """One task of the department, every text already in the reader's language."""
 
@@ -118,6 +130,10 @@ class DepartmentRow:
     overdue: bool
     # Verified as completed: nothing to report, so its columns to fill are not shaded.
     completed: bool = False
+    # The values recorded for the report (a workbook downloaded after filling), and the office's
+    # reason for returning the row (a comment on its status cell: not read back by the upload).
+    filled: FilledCells | None = None
+    returned_reason: str = ""
 
 
 def targets_text(targets: Sequence[TargetCell]) -> str:
@@ -170,6 +186,7 @@ def build_department_workbook(
     target_slots: int,
     identifier: str,
     on_row: Callable[[int], None] | None = None,
+    reason_author: str = "",
 ) -> int:
     """Write the report to `out`; the number of task rows.
 
@@ -270,16 +287,7 @@ def build_department_workbook(
             cells.text(latest, style["wrapped"]),
             cells.text(row.status, style["centred"]),
             cells.value(row.progress, style["number"]),
-            cells.value(None, to_fill["centred"]),
-            # General, like the actual cells: a typed 72% then gets a percent format, read as 72.
-            cells.value(None, to_fill["centred"]),
-            cells.value(None, to_fill["wrapped"]),
-            cells.value(None, to_fill["wrapped"]),
-            # Only the slots this task has targets for are shaded.
-            *(
-                cells.value(None, to_fill["centred"] if slot < len(row.targets) else plain["centred"])
-                for slot in range(target_slots)
-            ),
+            *_fill_cells(cells, row, target_slots, to_fill, plain, reason_author),
         ]
         append_row(sheet, cells_row, heights.cells_height(cells_row))
         written += 1
@@ -317,6 +325,37 @@ def build_department_workbook(
     _write_notes(workbook, status_labels, target_slots, identifier)
     workbook.save(out)
     return written
+
+
+def _fill_cells(cells: Cells, row: DepartmentRow, target_slots: int, to_fill, plain, author: str) -> list:
+    """The columns to fill: empty, or what was recorded (`row.filled`); the return's reason as a
+    comment on the status cell."""
+    filled = row.filled or FilledCells()
+    actuals = filled.actuals or {}
+    status = (
+        cells.text(filled.status, to_fill["centred"])
+        if filled.status
+        else cells.value(None, to_fill["centred"])
+    )
+    if row.returned_reason:
+        status.comment = Comment(safe_text(row.returned_reason)[0], author or "-", width=300, height=120)
+    values = [
+        status,
+        # General, like the actual cells: a typed 72% then gets a percent format, read as 72.
+        cells.value(filled.percent, to_fill["centred"]),
+        cells.text(filled.narrative, to_fill["wrapped"])
+        if filled.narrative
+        else cells.value(None, to_fill["wrapped"]),
+        cells.value(None, to_fill["wrapped"]),
+    ]
+    # Only the slots this task has targets for are shaded.
+    for slot in range(target_slots):
+        if slot < len(row.targets):
+            actual = actuals.get(row.targets[slot].target_id)
+            values.append(cells.value(actual, to_fill["centred"]))
+        else:
+            values.append(cells.value(None, plain["centred"]))
+    return values
 
 
 def _write_notes(

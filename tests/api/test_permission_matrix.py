@@ -270,7 +270,7 @@ def snapshot() -> dict[str, Any]:
         "documents": list(PolicyDocument.objects.order_by("pk").values_list("pk", "title")),
         "reports": list(
             Report.objects.order_by("pk").values_list(
-                "pk", "status", "progress", "file", "submitted_by", "reviewed_by", "review_comment"
+                "pk", "status", "progress", "file", "submitted_by", "reviewed_by", "review_comment", "draft"
             )
         ),
         "periods": list(PeriodClosing.objects.order_by("pk").values_list("pk", "region", "period", "status")),
@@ -593,6 +593,21 @@ CASES = [
         "report download", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/download/", rule="see_report"
     ),
     Case(
+        "report blank download",
+        "get",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/download/?blank=1",
+        rule="see_report",
+    ),
+    Case("report rows", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/rows/", rule="see_report"),
+    Case("report draft", "get", lambda w, s: f"{API}/reports/{w.report(s).pk}/draft/", rule="see_report"),
+    Case(
+        "report draft save",
+        "put",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/draft/",
+        rule="fill_report",
+        body=lambda w, s, u: {"rows": {str(w.tasks[s].pk): {"narrative": "草稿"}}},
+    ),
+    Case(
         "ledger download",
         "get",
         lambda w, s: f"{API}/reports/{w.ledger(s).pk}/download/",
@@ -628,6 +643,14 @@ CASES = [
         lambda w, s: f"{API}/reports/{w.report(s).pk}/return/",
         rule="review_report",
         body=lambda w, s, u: {"reason": "进展过于简略。"},
+        prepare=report_submitted,
+    ),
+    Case(
+        "report return by row",
+        "post",
+        lambda w, s: f"{API}/reports/{w.report(s).pk}/return/",
+        rule="review_report",
+        body=lambda w, s, u: {"rows": [{"task": w.tasks[s].pk, "reason": "请补充佐证材料。"}]},
         prepare=report_submitted,
     ),
     # Group robots: office staff configure their own region's, superusers any; other roles are refused

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from tasks.models import Channel, Delivery, Event, EventKind, Notification, PeriodClosing
+from tasks.models import Channel, Delivery, Event, EventKind, Notification, PeriodClosing, ReportBatch
 from tests.factories import (
     DocumentImportFactory,
     EvidenceFactory,
@@ -84,6 +84,7 @@ def objects(zhengzhou_tasks, zhengzhou_document, liaison, office, insurance_bure
         "documents": zhengzhou_document.pk,
         "extensions": extension.pk,
         "reports": ReportFactory(department=insurance_bureau).pk,
+        "reports/batches": ReportBatch.objects.create(region=zhengzhou, period="2026-10").pk,
         "regions": zhengzhou.pk,
         "departments": insurance_bureau.pk,
         "assignments": insurance_task.assignments.first().pk,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from tasks.models import Assignment, EventKind, ExtensionRequest, Reminder, Report, Task
@@ -155,11 +156,26 @@ def report_approved(report: Report, actor: User) -> Published:
 
 
 @_in_portal_language
-def report_returned(report: Report, actor: User, reason: str) -> Published:
+def report_returned(report: Report, actor: User, reason: str, rows: int = 0) -> Published:
+    """A return, with the whole report's reason and how many rows were returned with their own."""
+    parts = []
+    if reason:
+        parts.append(
+            _("The reform office returned the report for correction: %(reason)s") % {"reason": reason}
+        )
+    if rows:
+        parts.append(
+            ngettext(
+                "%(count)d row was returned with its reason; see it on the report's page.",
+                "%(count)d rows were returned with their reasons; see them on the report's page.",
+                rows,
+            )
+            % {"count": rows}
+        )
     return publish(
         EventKind.REPORT_RETURNED,
         title=_("Report returned: %(period)s") % {"period": report.period},
-        body=_("The reform office returned the report for correction: %(reason)s") % {"reason": reason},
+        body=" ".join(parts),
         url=_report_url(report),
         recipients=department_liaisons([report.department_id]),
         actor=actor,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tasks.access import NotPermitted, may_fill_report
@@ -76,16 +77,13 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
     """
     tasks = Task.objects.in_bulk([entry.task_id for entry in entries])
     try:
-        record_progress_batch(
-            user,
-            [
-                ProgressItem(
-                    tasks[entry.task_id], entry.status, entry.percent, entry.narrative, entry.readings
-                )
-                for entry in entries
-            ],
-            report=report,
-        )
+        if report.draft:
+            # The draft has served: cleared in the recording's transaction.
+            with transaction.atomic():
+                _record(report, user, tasks, entries)
+                clear_draft(report)
+        else:
+            _record(report, user, tasks, entries)
     except BatchErrors as refused:
         raise FillErrors(
             [
@@ -95,6 +93,25 @@ def apply_entries(report: Report, user, entries: Sequence[ReportEntry]) -> int:
             ]
         ) from None
     return len(entries)
+
+
+def _record(report: Report, user, tasks, entries: Sequence[ReportEntry]) -> None:
+    record_progress_batch(
+        user,
+        [
+            ProgressItem(tasks[entry.task_id], entry.status, entry.percent, entry.narrative, entry.readings)
+            for entry in entries
+        ],
+        report=report,
+    )
+
+
+def clear_draft(report: Report) -> None:
+    """Recorded: the form's draft has served (one UPDATE, in the recording's transaction, when the
+    report as loaded for the request has one; no query otherwise)."""
+    if report.draft:
+        Report.objects.filter(pk=report.pk).update(draft={}, draft_saved_by=None, draft_saved_at=None)
+        report.draft, report.draft_saved_by, report.draft_saved_at = {}, None, None
 
 
 # Online ---------------------------------------------------------------------------------------

@@ -34,16 +34,24 @@ __all__ = ["MAX_ROWS", "parse_upload"]
 MAX_ROWS = 20000
 
 
+# The evidence check's refusals that mean "not the kind of file this slot takes".
+WRONG_KIND = {"unsupported", "not_ooxml", "markup"}
+
+
 def parse_upload(report: Report, upload) -> list[ReportEntry]:
     """The entries of an uploaded workbook of this report; FillErrors listing every problem."""
+    not_the_workbook = _("Upload the report as the .xlsx workbook it was downloaded as.")
     try:
         checked = check_evidence(upload)
     except ValidationError as error:
-        raise FillErrors([FillError(None, "", str(message)) for message in error.messages]) from None
+        # The evidence check names what evidence may be (PDF, Word…); this slot takes the workbook only.
+        messages = [
+            not_the_workbook if item.code in WRONG_KIND else str(item.message % (item.params or {}))
+            for item in error.error_list
+        ]
+        raise FillErrors([FillError(None, "", message) for message in dict.fromkeys(messages)]) from None
     if checked.content_type != CONTENT_TYPES[XLSX]:
-        raise FillErrors(
-            [FillError(None, "", _("Upload the report as the .xlsx workbook it was downloaded as."))]
-        )
+        raise FillErrors([FillError(None, "", not_the_workbook)])
     upload.seek(0)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)

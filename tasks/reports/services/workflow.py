@@ -13,6 +13,7 @@ reminder takes: claimed in the transaction, emailed by the `tasks.deliver_remind
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,12 +27,17 @@ from accounts.models import Role, User
 from reform.workdays import is_workday
 from regions.models import Department, Region
 from tasks.access import NotPermitted, may_submit_report
-from tasks.models import EventKind, Reminder, Report
+from tasks.models import EventKind, Reminder, Report, ReportRowReturn
 from tasks.notices.services import announce
 from tasks.notices.services.events import InApp, publish_in_app
 from tasks.queueing import DELIVER_REMINDER, queue_after_commit
 from tasks.reminders.services import sending as reminders
-from tasks.reports.services.department import departments_with_tasks, reports_visible_to, require_reviewer
+from tasks.reports.services.department import (
+    department_tasks,
+    departments_with_tasks,
+    reports_visible_to,
+    require_reviewer,
+)
 from tasks.reports.services.periods import due_date, parse_period, previous_period
 
 __all__ = ["approve_report", "late_departments", "remind_late_reports", "return_report", "submit_report"]
@@ -87,23 +93,57 @@ def approve_report(report: Report, user) -> Report:
 
 
 @transaction.atomic
-def return_report(report: Report, user, *, reason: str) -> Report:
-    """The office returns a submitted report to the department with a reason, for correction."""
+def return_report(report: Report, user, *, reason: str = "", rows: Sequence[tuple[int, str]] = ()) -> Report:
+    """The office returns a submitted report to the department for correction, with a reason for the
+    whole report, a reason on some of its rows (task id, reason), or both; at least one is required.
+    The row reasons are written with the return, in its transaction."""
     require_reviewer(user, report)
     reason = str(reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give the department a reason for returning the report."), code="reason")
+    row_reasons = _row_reasons(report, rows)
+    if not reason and not row_reasons:
+        raise ValidationError(
+            _("Give the department a reason for returning the report, or a reason on a row."), code="reason"
+        )
+    now = timezone.now()
     report = _move(
         report,
         (Report.Status.SUBMITTED,),
         _("Only a submitted report can be returned; this one is “%(status)s”."),
         status=Report.Status.RETURNED,
         reviewed_by=user,
-        reviewed_at=timezone.now(),
+        reviewed_at=now,
         review_comment=reason,
     )
-    announce.report_returned(report, user, reason)
+    ReportRowReturn.objects.bulk_create(
+        ReportRowReturn(report=report, task_id=task_id, reason=text, created_by=user, created_at=now)
+        for task_id, text in row_reasons.items()
+    )
+    announce.report_returned(report, user, reason, rows=len(row_reasons))
     return report
+
+
+def _row_reasons(report: Report, rows: Sequence[tuple[int, str]]) -> dict[int, str]:
+    """Task id -> reason of the rows given a reason; each a task of the report, once (one query)."""
+    reasons: dict[int, str] = {}
+    for task_id, text in rows:
+        text = str(text or "").strip()
+        if not text:
+            continue
+        if task_id in reasons:
+            raise ValidationError(
+                _("A row is returned once; task %(task)s is given twice.") % {"task": task_id}, code="rows"
+            )
+        reasons[task_id] = text
+    if reasons:
+        known = set(
+            department_tasks(report.department_id).filter(pk__in=reasons).values_list("pk", flat=True)
+        )
+        unknown = sorted(set(reasons) - known)
+        if unknown:
+            raise ValidationError(
+                _("Task %(task)s is not in this report.") % {"task": unknown[0]}, code="rows"
+            )
+    return reasons
 
 
 # Late departments ---------------------------------------------------------------------------------

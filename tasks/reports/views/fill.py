@@ -1,4 +1,5 @@
-"""The online fill-in form: a row per task; all recorded in one transaction, or none."""
+"""The online fill-in form: a row per task, opened with the draft or what was recorded; saved as a draft,
+or all recorded in one transaction, or none."""
 
 from __future__ import annotations
 
@@ -20,16 +21,19 @@ from tasks.reports.services.department import (
     department_tasks,
     period_label,
 )
+from tasks.reports.services.drafts import form_values, save_draft
 from tasks.reports.services.filling import (
     FILLABLE_STATUSES,
     FillErrors,
     fill_online,
 )
+from tasks.reports.services.review import row_returns
 from tasks.reports.views.report import report_or_404
 
 
-def _fill_rows(report: Report, posted=None) -> list[dict]:
-    """The report's tasks with their targets and what was posted for them (three queries)."""
+def _fill_rows(report: Report, values: dict[int, dict], reasons: dict[int, str]) -> list[dict]:
+    """The report's tasks with their targets, the values to show and the latest return's reasons
+    (two queries)."""
     tasks = list(
         department_tasks(report.department_id)
         .select_related("document")
@@ -42,18 +46,20 @@ def _fill_rows(report: Report, posted=None) -> list[dict]:
     rows = []
     for task in tasks:
         prefix = f"t{task.pk}-"
+        shown = values.get(task.pk, {})
         rows.append(
             {
                 "task": task,
                 "prefix": prefix,
-                "status": posted.get(prefix + "status", "") if posted else "",
-                "percent": posted.get(prefix + "percent", "") if posted else "",
-                "narrative": posted.get(prefix + "narrative", "") if posted else "",
+                "status": shown.get("status", ""),
+                "percent": shown.get("percent", ""),
+                "narrative": shown.get("narrative", ""),
+                "returned_reason": reasons.get(task.pk, ""),
                 "targets": [
                     {
                         "target": target,
                         "name": f"{prefix}actual-{target.pk}",
-                        "value": posted.get(f"{prefix}actual-{target.pk}", "") if posted else "",
+                        "value": shown.get(f"actual-{target.pk}", ""),
                     }
                     for target in targets.get(task.pk, [])
                 ],
@@ -76,17 +82,18 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         )
     status = 200
     errors: list = []
-    posted = None
+    values, source = None, ""
     if request.method == "POST":
-        posted = request.POST
-        data: dict[int, dict] = {}
-        for key, value in request.POST.items():
-            head, _sep, field = key.partition("-")
-            # ASCII digits only (parse_digits): "t²-status" was a 500.
-            task_id = parse_digits(head[1:]) if head.startswith("t") and field else None
-            if task_id is not None:
-                data.setdefault(task_id, {})[field] = value
+        data = _posted(request)
+        values = data
         try:
+            if request.POST.get("action") == "draft":
+                count = save_draft(report, user, data)
+                messages.success(
+                    request,
+                    _("Draft of %(count)s tasks saved; nothing was recorded yet.") % {"count": count},
+                )
+                return redirect("report_fill", pk=report.pk)
             count = fill_online(report, user, data)
         except NotPermitted as refusal:
             errors, status = [str(refusal)], 403
@@ -97,6 +104,8 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Progress of %(count)s tasks recorded.") % {"count": count})
             return redirect("report_detail", pk=report.pk)
+    if values is None:
+        values, source = form_values(report)
     allowed = report.status in FILLABLE_STATUSES
     return render(
         request,
@@ -104,10 +113,23 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "period_label": period_label(report.period),
-            "rows": _fill_rows(report, posted),
+            "rows": _fill_rows(report, values, row_returns(report)),
             "statuses": [(value, TaskStatus(value).label) for value in REPORTABLE_STATUSES],
             "errors": errors,
             "allowed": allowed,
+            "source": source,
         },
         status=status,
     )
+
+
+def _posted(request: HttpRequest) -> dict[int, dict[str, str]]:
+    """The posted rows by task id: "t12-status" -> data[12]["status"]."""
+    data: dict[int, dict[str, str]] = {}
+    for key, value in request.POST.items():
+        head, _sep, field = key.partition("-")
+        # ASCII digits only (parse_digits): "t²-status" was a 500.
+        task_id = parse_digits(head[1:]) if head.startswith("t") and field else None
+        if task_id is not None:
+            data.setdefault(task_id, {})[field] = value
+    return data

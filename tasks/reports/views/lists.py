@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from regions.models import Department, Region
 from tasks.access import (
+    NotPermitted,
+    may_build_all_reports,
     may_build_ledger,
     may_close_period,
     may_request_department_report,
@@ -20,7 +24,8 @@ from tasks.access import (
     require_ledger_builder,
     scope_of,
 )
-from tasks.models import Report
+from tasks.models import Report, ReportBatch
+from tasks.reports.services.batch import batches_visible_to, latest_batch, request_all_reports
 from tasks.reports.services.department import (
     departments_in_scope,
     departments_with_tasks,
@@ -28,6 +33,7 @@ from tasks.reports.services.department import (
     reports_visible_to,
     request_department_report,
 )
+from tasks.reports.services.ordering import clerk_order, with_lead_counts
 from tasks.reports.services.periods import due_date, parse_period, previous_period
 from tasks.reports.services.workflow import (
     HANDED_IN,
@@ -62,34 +68,35 @@ def report_list(request: HttpRequest) -> HttpResponse:
     own_reports = []
     ledger = bulletin = None
     office_view = may_see_late_reports(user)  # those who oversee a region see its departments
+    batch = None
     if office_view:
-        departments = list(
-            departments_with_tasks()
-            .filter(pk__in=departments_in_scope(user).values("pk"))
-            .select_related("region")
+        departments = clerk_order(
+            with_lead_counts(
+                departments_with_tasks().filter(pk__in=departments_in_scope(user).values("pk"))
+            ).select_related("region")
         )
-        reports = {
-            report.department_id: report
-            for report in reports_visible_to(user).filter(
-                kind=Report.Kind.DEPARTMENT, period=period, department__in=[d.pk for d in departments]
-            )
-        }
+        # The department reports of the period and the office's own ledger and 通报, in one query.
+        ledger_q = (
+            Q(kind__in=(Report.Kind.LEDGER, Report.Kind.BULLETIN), region_id=user.region_id)
+            if user.region_id
+            else Q(pk__in=[])
+        )
+        reports = {}
+        for report in reports_visible_to(user).filter(
+            Q(kind=Report.Kind.DEPARTMENT, department__in=[d.pk for d in departments]) | ledger_q,
+            period=period,
+        ):
+            if report.kind == Report.Kind.LEDGER:
+                ledger = report
+            elif report.kind == Report.Kind.BULLETIN:
+                bulletin = report
+            else:
+                reports[report.department_id] = report
         for department in departments:
             report = reports.get(department.pk)
             handed_in = report is not None and report.status in HANDED_IN
             rows.append({"department": department, "report": report, "late": past_due and not handed_in})
-        if user.region_id:
-            # The office's ledger and 通报 of the period, in one query.
-            office_reports = {
-                report.kind: report
-                for report in Report.objects.filter(
-                    kind__in=(Report.Kind.LEDGER, Report.Kind.BULLETIN),
-                    region_id=user.region_id,
-                    period=period,
-                )
-            }
-            ledger = office_reports.get(Report.Kind.LEDGER)
-            bulletin = office_reports.get(Report.Kind.BULLETIN)
+        batch = latest_batch(user.region_id, period)
     elif scope_of(user).department_id:  # a liaison: their department's own reports
         own_reports = list(
             reports_visible_to(user).filter(kind=Report.Kind.DEPARTMENT).order_by("-period")[:36]
@@ -111,6 +118,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "bulletin": bulletin,
             # Closing the period (tasks/periods): a button to the periods' own view.
             "may_close_period": bool(may_close_period(user) and user.region_id),
+            "batch": batch,
+            "batch_running": batch is not None
+            and batch.status in (ReportBatch.Status.QUEUED, ReportBatch.Status.RUNNING),
+            "can_build_all": may_build_all_reports(user),
             "late_count": sum(1 for row in rows if row["late"]),
             "handed_in": HANDED_IN,
         },
@@ -198,3 +209,38 @@ def late_reports(request: HttpRequest) -> HttpResponse:
             "late": late,
         },
     )
+
+
+@login_required
+@require_POST
+def report_build_all(request: HttpRequest) -> HttpResponse:
+    """「全部生成」: one job builds every department's report of the period; /reports/ shows its bar."""
+    period, period_error = _period(request)
+    if period_error:
+        messages.error(request, period_error)
+        return redirect("report_list")
+    try:
+        batch = request_all_reports(request.user, period)
+    except NotPermitted as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    messages.success(
+        request,
+        _("Building the reports of %(count)s departments; the bar below shows the progress.")
+        % {"count": batch.total},
+    )
+    return redirect(f"{reverse('report_list')}?period={period}")
+
+
+@login_required
+@require_GET
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's bar, polled by htmx every second while it runs; the list reloads once it ends."""
+    try:
+        batch = batches_visible_to(request.user).get(pk=pk)
+    except ReportBatch.DoesNotExist:
+        raise Http404(_("No such batch.")) from None
+    running = batch.status in (ReportBatch.Status.QUEUED, ReportBatch.Status.RUNNING)
+    response = render(request, "tasks/reports/partials/batch.html", {"batch": batch, "running": running})
+    if not running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
@@ -21,8 +20,9 @@ from tasks.access import (
     may_review_reports,
     may_submit_report,
 )
-from tasks.downloads import download_headers, report_content_type
 from tasks.models import Report
+from tasks.numbers import parse_digits
+from tasks.reports.files import workbook_response
 from tasks.reports.services.department import (
     get_report_for,
     period_label,
@@ -34,6 +34,7 @@ from tasks.reports.services.filling import (
     upload_report,
 )
 from tasks.reports.services.periods import due_date
+from tasks.reports.services.review import report_rows
 from tasks.reports.services.workflow import (
     SUBMITTABLE,
     approve_report,
@@ -45,7 +46,9 @@ BUILDING = (Report.Status.QUEUED, Report.Status.RUNNING)
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Filled-in workbook (.xlsx)"))
+    file = forms.FileField(
+        label=gettext_lazy("The filled-in report workbook (.xlsx, as downloaded from this page)")
+    )
 
 
 class ReturnForm(forms.Form):
@@ -65,6 +68,9 @@ def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
     user = request.user
     department_report = report.kind == Report.Kind.DEPARTMENT
     fillable = department_report and report.status in FILLABLE_STATUSES
+    rows, previous = None, None
+    if department_report and report.status not in BUILDING:
+        rows, previous = report_rows(report, request.GET.get("page") or 1)
     return {
         "report": report,
         "building": report.status in BUILDING,
@@ -76,6 +82,9 @@ def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
         "can_review": department_report
         and may_review_reports(user)
         and report.status == Report.Status.SUBMITTED,
+        "rows": rows,
+        "previous": previous,
+        "returned_rows": sum(1 for row in rows if row.returned_reason) if rows else 0,
         "upload_form": extra.pop("upload_form", None) or UploadForm(),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         **extra,
@@ -109,19 +118,12 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The built workbook as an attachment; 404 out of scope or before it is built."""
+    """The workbook as an attachment; 404 out of scope or before it is built. A department report
+    comes with what was recorded for it; `?blank=1` is the blank workbook of the build."""
     report = report_or_404(request, pk)
     if not report.file:
         raise Http404(_("This report has no file yet."))
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    owner = report.department.name if report.department_id else report.region.name
-    suffix = PurePath(report.file.name).suffix
-    name = f"{owner}-{report.period}{suffix}"
-    response = FileResponse(handle, content_type=report_content_type(report.file.name))
-    return download_headers(response, name, f"report-{report.pk}-{report.period}{suffix}")
+    return workbook_response(report, blank=request.GET.get("blank") == "1")
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[Report], str], **forms_) -> HttpResponse:
@@ -190,7 +192,12 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(report: Report) -> str:
         form.is_valid()
-        return_report(report, request.user, reason=form.cleaned_data.get("reason", ""))
+        rows = [
+            (task_id, value)
+            for key, value in request.POST.items()
+            if key.startswith("row-") and (task_id := parse_digits(key[4:])) is not None
+        ]
+        return_report(report, request.user, reason=form.cleaned_data.get("reason", ""), rows=rows)
         return _("The report was returned to the department.")
 
     return _act(request, pk, action, return_form=form)
