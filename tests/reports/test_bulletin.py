@@ -254,7 +254,7 @@ def test_the_content_takes_the_same_queries_whatever_the_number_of_tasks(
     monkeypatch.setattr(bulletin_service, "LIST_LIMIT", 10)
     # Summary, ranking (2), completed and overdue (a list and a count each, their lead departments),
     # instructions (a list and a count).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         content = bulletin_content(zhengzhou, PERIOD, TODAY)
     assert content.summary.tasks == count
     assert content.instructions_total == count

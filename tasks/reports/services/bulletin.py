@@ -27,8 +27,11 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from tasks.instructions.services.queries import answered
-from tasks.models import Instruction, Report, TaskStatus
+from tasks.models import Instruction, PeriodClosing, Report, TaskStatus
 from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER
+from tasks.periods.services.changes import changes_of
+from tasks.periods.services.frozen import frozen_ranking
+from tasks.periods.services.snapshots import state_as_of
 from tasks.queueing import BUILD_BULLETIN, queue_after_commit
 from tasks.reports.services.builds import run_build
 from tasks.reports.services.department import period_label
@@ -171,11 +174,64 @@ def issuing_office(region: Region) -> str:
     }
 
 
+def frozen_summary(closing) -> Summary:
+    """The region's figures as frozen when the period was closed (tasks/periods): one aggregate."""
+    completed = Q(status=TaskStatus.COMPLETED)
+    with_due = completed & Q(due_on__isnull=False)
+    figures = (
+        state_as_of(closing.region_id, closing.period)
+        .order_by()
+        .aggregate(
+            tasks=Count("pk"),
+            completed=Count("pk", filter=completed),
+            completed_with_due=Count("pk", filter=with_due),
+            completed_on_time=Count("pk", filter=with_due & Q(completed_late=False)),
+            overdue=Count("pk", filter=Q(overdue=True)),
+        )
+    )
+    return Summary(**figures)
+
+
+def frozen_changes(closing, *, limit: int = LIST_LIMIT) -> PeriodChanges:
+    """The period's newly completed and newly overdue tasks as the closing recorded them
+    (tasks/periods `changes_of`: the snapshot against the previous closed period)."""
+    changes = changes_of(closing)
+
+    def brief(item) -> ChangedTask:
+        return ChangedTask(
+            label=item.label,
+            text=item.text,
+            lead_departments=tuple(item.lead_departments),
+            due_on=item.due_on,
+        )
+
+    return PeriodChanges(
+        completed=[brief(item) for item in changes.newly_completed[:limit]],
+        completed_total=len(changes.newly_completed),
+        overdue=[brief(item) for item in changes.newly_overdue[:limit]],
+        overdue_total=len(changes.newly_overdue),
+    )
+
+
 def bulletin_content(region: Region, period: str, today: datetime.date) -> BulletinContent:
-    """Everything the region's 通报 for `period` prints, as of `today`: ten queries whatever the size."""
+    """Everything the region's 通报 for `period` prints, as of `today`: ten queries whatever the size.
+
+    Once the period is closed (tasks/periods) the summary, the ranking and the changes are the frozen
+    ones, so the 通报 says what the ledger, the dashboard and the task list say "as of" that period."""
     parse_period(period)
     first, last = period_bounds(period)
     instructions, total, replied = period_instructions(region, period)
+    closing = PeriodClosing.objects.filter(
+        region=region, period=period, status=PeriodClosing.Status.DONE
+    ).first()
+    if closing is not None:
+        summary, ranking, changes = frozen_summary(closing), frozen_ranking(closing), frozen_changes(closing)
+        as_of = last
+    else:
+        summary = region_summary(region, today)
+        ranking = ranking_for(region, today=today, period=period)
+        changes = period_changes(region, period, today)
+        as_of = today
     return BulletinContent(
         title=bulletin_title(region, period),
         office=issuing_office(region),
@@ -183,11 +239,11 @@ def bulletin_content(region: Region, period: str, today: datetime.date) -> Bulle
         period_label=period_label(period),
         period_start=first,
         period_end=last,
-        as_of=today,
+        as_of=as_of,
         issued_on=today,
-        summary=region_summary(region, today),
-        ranking=ranking_for(region, today=today, period=period),
-        changes=period_changes(region, period, today),
+        summary=summary,
+        ranking=ranking,
+        changes=changes,
         instructions=instructions,
         instructions_total=total,
         instructions_answered=replied,
