@@ -168,9 +168,11 @@ def test_leader_dashboard_draws_its_charts_and_cards_lead_to_the_list(
         assert min(size) > 0, (chart.get_attribute("id"), size)
     shot()
 
-    for label in ("已完成", "逾期"):
+    for label in ("已完成", "已逾期"):
         page.goto("/dashboard/")
-        card = page.locator("a.figure-card").filter(has=page.locator(".figure-label", has_text=label))
+        # Exact labels: 逾期完成 has a card of its own.
+        label_re = re.compile(f"^{label}$")
+        card = page.locator("a.figure-card").filter(has=page.locator(".figure-label", has_text=label_re))
         shown = first_number(card.locator(".figure-value").inner_text())
         assert shown == 1, (label, shown)
         card.click()
