@@ -4,8 +4,8 @@ The rules are pure functions of plain values (`compute_light`), so they are test
 database; `light_for(task)` reads them from a task annotated by `Task.objects.with_schedule()`.
 
 - grey: suspended, or no dated deadline;
-- green: completed — reading 逾期完成 (completed late) when completed after the due date, so that a
-  task closed years late does not read as plain "completed";
+- green: completed — reading 逾期完成 (completed late) and ringed in red when completed after the due
+  date, so that a task closed years late does not read as plain "completed";
 - red: past the due date (the latest dated deadline);
 - yellow: the next dated deadline is at most `due_soon_days` away, or the share of the time used
   (from the document's issue date, or the task's creation, to the due date) is ahead of the
@@ -43,6 +43,8 @@ class Light:
     colour: LightColour
     # Already translated into the active language.
     reason: str
+    # Completed after the due date: drawn as a green dot ringed in red, so it never reads as on time.
+    late: bool = False
 
     @property
     def label(self) -> str:
@@ -92,7 +94,9 @@ def compute_light(
         return Light(LightColour.GREY, _("Suspended"))
     if status == TaskStatus.COMPLETED:
         # Still green (nothing is left to chase), but never the plain "Completed" of an on-time task.
-        return Light(LightColour.GREEN, _("Completed late") if completed_late else _("Completed"))
+        if completed_late:
+            return Light(LightColour.GREEN, _("Completed late"), late=True)
+        return Light(LightColour.GREEN, _("Completed"))
     if due_on is None:
         return Light(LightColour.GREY, _("No deadline"))
     if today > due_on:

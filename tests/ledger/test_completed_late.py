@@ -90,8 +90,16 @@ def column(sheet, header_row: int, header: str) -> dict[str, str]:
 def test_the_light_says_completed_late(late, on_time):
     lights = {task.pk: light_for(task, TODAY) for task in Task.objects.with_schedule(TODAY)}
 
-    assert (lights[late.pk].colour, lights[late.pk].reason) == ("green", "Completed late")
-    assert (lights[on_time.pk].colour, lights[on_time.pk].reason) == ("green", "Completed")
+    assert (lights[late.pk].colour, lights[late.pk].reason, lights[late.pk].late) == (
+        "green",
+        "Completed late",
+        True,
+    )
+    assert (lights[on_time.pk].colour, lights[on_time.pk].reason, lights[on_time.pk].late) == (
+        "green",
+        "Completed",
+        False,
+    )
 
 
 @pytest.mark.parametrize(("late", "reason"), [(True, "Completed late"), (False, "Completed")])
@@ -105,7 +113,7 @@ def test_the_pure_rule_reads_the_annotation(late, reason):
         today=TODAY,
         completed_late=late,
     )
-    assert (light.colour, light.reason) == ("green", reason)
+    assert (light.colour, light.reason, light.late) == ("green", reason, late)
 
 
 def test_a_completed_task_without_a_due_date_is_not_late(insurance_task):

@@ -57,3 +57,18 @@ def test_a_late_completion_is_frozen_as_completed_late(ledger, zhengzhou, office
         1,
         0,
     )
+
+
+def test_the_frozen_light_of_a_late_completion_is_ringed_as_late(ledger, zhengzhou, office, close):
+    from tasks.periods.services.as_of import freeze_tasks
+
+    insurance, health, _county = ledger
+    Task.objects.filter(pk=insurance.pk).update(status="completed", progress=100)
+    TaskChange.objects.create(task=insurance, action=TaskChange.Action.VERIFIED, changes={})
+    closing = close(zhengzhou, office, OCTOBER)
+
+    tasks = list(Task.objects.filter(pk__in=[insurance.pk, health.pk]).order_by("pk"))
+    freeze_tasks(closing, tasks)
+    by_pk = {task.pk: task.light for task in tasks}
+    assert (by_pk[insurance.pk].colour, by_pk[insurance.pk].late) == ("green", True)
+    assert by_pk[health.pk].late is False

@@ -29,6 +29,7 @@ class FrozenLight:
     colour: str
     label: str
     reason: str
+    late: bool = False
 
 
 def as_of_closing(user, period: str) -> PeriodClosing:
@@ -61,4 +62,4 @@ def freeze_tasks(closing: PeriodClosing, tasks: Iterable) -> None:
         task.status, task.progress = row.status, row.percent
         task.completed_late = row.completed_late
         task.due_on, task.next_due_on = row.due_on, row.next_due_on
-        task.light = FrozenLight(row.light, row.light_label, reason)
+        task.light = FrozenLight(row.light, row.light_label, reason, late=row.completed_late)
