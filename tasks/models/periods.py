@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models.progress import AppendOnlyError
+from tasks.models.append_only import AppendOnlyModel
 
 PERIOD_FORMAT = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -73,31 +73,6 @@ class PeriodClosing(models.Model):
         from django.urls import reverse
 
         return reverse("period_detail", kwargs={"pk": self.pk})
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Snapshot rows are a record of what the ledger said: no bulk change either."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("period snapshots are immutable")
-
-    def delete(self):
-        raise AppendOnlyError("period snapshots are immutable")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("period snapshots are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("period snapshots are immutable")
 
 
 class TaskSnapshot(AppendOnlyModel):

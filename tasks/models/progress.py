@@ -8,24 +8,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tasks.models.append_only import AppendOnlyError, AppendOnlyModel
 from tasks.models.ledger import TaskStatus
 
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a record that is kept as written."""
+__all__ = ["AppendOnlyError", "Evidence", "ProgressUpdate", "TargetReading"]
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
-    """Bulk changes are refused too: progress is an accountability record."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("progress updates are append-only")
-
-    def delete(self):
-        raise AppendOnlyError("progress updates are append-only")
-
-
-class ProgressUpdate(models.Model):
+class ProgressUpdate(AppendOnlyModel):
     """A progress report on a task; never edited or deleted once written."""
 
     # PROTECT: a task (or its document) with recorded progress cannot be deleted by accident.
@@ -58,8 +47,6 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ProgressUpdateQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
@@ -74,14 +61,6 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.percent}%"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("progress updates are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("progress updates are append-only")
 
 
 class TargetReading(models.Model):

@@ -1,7 +1,8 @@
-"""Running a build of a Report row: claim it, write the workbook with progress, store it or fail.
+"""Requesting and running a build of a Report row: claim it, write the file with progress, store it or fail.
 
 Shared by the department reports (department.build_report), the office ledger (ledger.build_ledger)
-and the 通报 (bulletin.build_bulletin): only what they write and how a failure reads differ.
+and the 通报 (bulletin.build_bulletin): only what they write and how a failure reads differ. The
+region-wide ones (ledger, 通报) are requested the same way too (`request_office_report`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,38 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files import File
+from django.db import transaction
 
 from tasks.models import Report
 from tasks.models.reports import report_path
+from tasks.queueing import queue_after_commit
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+
+def request_office_report(kind: str, job: str, region, user, period: str) -> Report:
+    """Queue job `job` building the region's `kind` report (ledger, 通报) for `period`: the row already
+    queued or running if any. The caller has checked access and the period.
+
+    One row per kind, region and period (a constraint): a done or failed one is queued again and keeps
+    its file until the new one replaces it. The job is enqueued after commit.
+    """
+    with transaction.atomic():
+        report, created = Report.objects.select_for_update().get_or_create(
+            kind=kind, region=region, department=None, period=period, defaults={"requested_by": user}
+        )
+        if not created:
+            if report.status in (Report.Status.QUEUED, Report.Status.RUNNING):
+                return report
+            report.status = Report.Status.QUEUED
+            report.progress = 0
+            report.error = ""
+            report.requested_by = user
+            report.save(update_fields=["status", "progress", "error", "requested_by"])
+        queue_after_commit(job, report.pk)
+    return report
 
 
 def run_build(

@@ -20,7 +20,6 @@ import logging
 from pathlib import Path
 from typing import IO
 
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +31,8 @@ from tasks.models.ledger import CLOSED_STATUSES, DOCUMENT_ORDER
 from tasks.periods.services.changes import changes_of
 from tasks.periods.services.frozen import frozen_ranking
 from tasks.periods.services.snapshots import state_as_of
-from tasks.queueing import BUILD_BULLETIN, queue_after_commit
-from tasks.reports.services.builds import run_build
+from tasks.queueing import BUILD_BULLETIN
+from tasks.reports.services.builds import request_office_report, run_build
 from tasks.reports.services.department import period_label
 from tasks.reports.services.ledger import ranking_for, require_ledger_access, scope_tasks
 from tasks.reports.services.periods import parse_period, period_bounds
@@ -262,32 +261,11 @@ def write_bulletin(
 
 
 def request_bulletin(region: Region, user, period: str) -> Report:
-    """Queue a build of the region's 通报 for `period`; the row already queued or running if any.
-
-    As `request_ledger`: the same access (office staff and leaders of the region or above), one row per
-    region and period, a done or failed one queued again (keeping its file until the new one replaces
-    it), the job enqueued after commit.
-    """
+    """Queue a build of the region's 通报 for `period`, as `request_ledger` (the same access, one row per
+    region and period, builds.request_office_report)."""
     require_ledger_access(user, region)
     parse_period(period)
-    with transaction.atomic():
-        report, created = Report.objects.select_for_update().get_or_create(
-            kind=Report.Kind.BULLETIN,
-            region=region,
-            department=None,
-            period=period,
-            defaults={"requested_by": user},
-        )
-        if not created:
-            if report.status in (Report.Status.QUEUED, Report.Status.RUNNING):
-                return report
-            report.status = Report.Status.QUEUED
-            report.progress = 0
-            report.error = ""
-            report.requested_by = user
-            report.save(update_fields=["status", "progress", "error", "requested_by"])
-        queue_after_commit(BUILD_BULLETIN, report.pk)
-    return report
+    return request_office_report(Report.Kind.BULLETIN, BUILD_BULLETIN, region, user, period)
 
 
 def build_bulletin(report_id: int, *, today: datetime.date | None = None) -> str:

@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from django.db import transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,8 +46,8 @@ from tasks.models.ledger import (
 from tasks.numbers import plain_number
 from tasks.periods.services.frozen import frozen_ranking
 from tasks.periods.services.snapshots import done_closing, state_as_of
-from tasks.queueing import BUILD_LEDGER, queue_after_commit
-from tasks.reports.services.builds import run_build
+from tasks.queueing import BUILD_LEDGER
+from tasks.reports.services.builds import request_office_report, run_build
 from tasks.reports.services.periods import due_date, parse_period, period_bounds, previous_period
 from tasks.rows import CHUNK_SIZE, TASK_COLUMNS, chunks, department_names, load_parts
 from tasks.workbooks.ledger import (
@@ -310,32 +309,11 @@ def require_ledger_access(user, region: Region) -> None:
 
 
 def request_ledger(region: Region, user, period: str) -> Report:
-    """Queue a build of the region's ledger for `period`; the row already queued or running if any.
-
-    A done or failed ledger of the same region and period (one row each, a constraint) is queued again
-    and keeps its file until the new one replaces it. The job is enqueued after commit.
-    """
+    """Queue a build of the region's ledger for `period` (builds.request_office_report): the row already
+    queued or running if any; a done or failed one is queued again and keeps its file meanwhile."""
     require_ledger_access(user, region)
     parse_period(period)
-
-    with transaction.atomic():
-        report, created = Report.objects.select_for_update().get_or_create(
-            kind=Report.Kind.LEDGER,
-            region=region,
-            department=None,
-            period=period,
-            defaults={"requested_by": user},
-        )
-        if not created:
-            if report.status in (Report.Status.QUEUED, Report.Status.RUNNING):
-                return report
-            report.status = Report.Status.QUEUED
-            report.progress = 0
-            report.error = ""
-            report.requested_by = user
-            report.save(update_fields=["status", "progress", "error", "requested_by"])
-        queue_after_commit(BUILD_LEDGER, report.pk)
-    return report
+    return request_office_report(Report.Kind.LEDGER, BUILD_LEDGER, region, user, period)
 
 
 def build_ledger(report_id: int, *, today: datetime.date | None = None) -> str:
