@@ -5,7 +5,8 @@ row 3 (frozen, with an autofilter), one task per row. Dates are date cells, prog
 evidence a number, so offices can sort and sum; text is made safe as in the task list (tasks.workbooks.cells).
 
 Sheet two, the ranking: one row per department assigned a task in scope, with the definitions of
-its figures in note rows under the table (see `DepartmentFigures` and `rank_departments`).
+its figures in note rows under the table (see `DepartmentFigures` and `rank_departments`). A ledger
+as of a closed period has a third sheet, what changed in it (ledger_changes.py).
 
 Written in openpyxl's write-only mode: rows stream to a temporary file (inline strings, no shared
 string table), so memory stays flat however many tasks there are. Both sheets print on A4 landscape,
@@ -22,24 +23,21 @@ from dataclasses import dataclass
 from typing import IO, NamedTuple
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tasks.i18n import _, ngettext
-from tasks.workbooks.cells import DATE, NUMBER, TEXT, Cells, StyledRows, safe_text
-from tasks.workbooks.printing import RowHeights, append_row, set_up_printing
+from tasks.workbooks.cells import DATE, NUMBER, TEXT, StyledRows, safe_text
+from tasks.workbooks.ledger_changes import LedgerChanges, write_changes_sheet
+from tasks.workbooks.printing import RowHeights, append_row
+from tasks.workbooks.sheet_layout import (
+    HEADER_ROW,
+    SheetStyles,
+    column_heights,
+    finish_sheet,
+    start_sheet,
+    write_head,
+)
 
-TITLE_ROW = 1
-INFO_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = HEADER_ROW + 1
-FREEZE_AT = f"A{FIRST_DATA_ROW}"
-
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-PERCENT_FORMAT = "0%"
-RATE_FORMAT = "0.0%"
-OVERDUE_FILL = "FFC7CE"  # Excel's "bad" fill
 # Zero-based index of the ledger's overdue column (highlighted when overdue).
 OVERDUE_COLUMN = 11
 
@@ -189,66 +187,9 @@ def _ranking_columns() -> list[tuple[str, int]]:
     ]
 
 
-class _Styles:
-    """The style dicts of both sheets; Cells computes each one's style array once."""
-
-    def __init__(self) -> None:
-        thin = Side(style="thin", color="808080")
-        border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.title = {
-            "font": Font(size=14, bold=True),
-            "alignment": Alignment(horizontal="center", vertical="center"),
-        }
-        self.info = {"alignment": Alignment(horizontal="right")}
-        self.header = {
-            "font": Font(bold=True),
-            "fill": PatternFill("solid", fgColor="DDEBF7"),
-            "border": border,
-            "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        }
-        self.wrapped = {"alignment": Alignment(vertical="top", wrap_text=True), "border": border}
-        self.centred = {"alignment": Alignment(horizontal="center", vertical="top"), "border": border}
-        self.date = {**self.centred, "number_format": DATE_FORMAT}
-        self.datetime = {**self.centred, "number_format": DATETIME_FORMAT}
-        self.percent = {**self.centred, "number_format": PERCENT_FORMAT}
-        self.rate = {**self.centred, "number_format": RATE_FORMAT}
-        self.overdue = {**self.centred, "fill": PatternFill("solid", fgColor=OVERDUE_FILL)}
-        self.note = {"alignment": Alignment(vertical="top", wrap_text=True)}
-
-
-def _start_sheet(workbook: Workbook, name: str, columns: list[tuple[str, int]]):
-    sheet = workbook.create_sheet(name)
-    # Write-only sheets take their layout before the first row is written.
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = FREEZE_AT
-    sheet.row_dimensions[TITLE_ROW].height = 28
-    # The title, info and header rows head every printed page.
-    set_up_printing(sheet, title_rows=HEADER_ROW)
-    return sheet, Cells(sheet)
-
-
-def _head(sheet, cells: Cells, styles: _Styles, columns, title: str, info: str) -> None:
-    last_column = get_column_letter(len(columns))
-    sheet.append([cells.text(title, styles.title)])
-    sheet.merged_cells.add(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
-    sheet.append([cells.text(info, styles.info)])
-    sheet.merged_cells.add(f"A{INFO_ROW}:{last_column}{INFO_ROW}")
-    row = [cells.value(header, styles.header) for header, _width in columns]
-    append_row(sheet, row, _heights(columns).cells_height(row))
-
-
-def _heights(columns: list[tuple[str, int]]) -> RowHeights:
-    return RowHeights([width for _header, width in columns])
-
-
-def _finish_sheet(sheet, columns, last_row: int) -> None:
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(last_row, HEADER_ROW)}"
-
-
-def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *, title, info) -> int:
+def _write_ledger_sheet(workbook, styles: SheetStyles, rows: Iterable[LedgerRow], *, title, info) -> int:
     columns = _ledger_columns()
-    sheet, cells = _start_sheet(workbook, _("Ledger"), columns)
+    sheet, cells = start_sheet(workbook, _("Ledger"), columns)
     wrapped, centred = styles.wrapped, styles.centred
     writer = StyledRows(
         sheet,
@@ -273,7 +214,7 @@ def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *,
             (TEXT, wrapped),  # instructions
         ],
     )
-    _head(sheet, cells, styles, columns, title, info)
+    write_head(sheet, cells, styles, columns, title, info)
     yes, no = _("Yes"), _("No")
     highlighted = {OVERDUE_COLUMN: writer.style(styles.overdue)}
     append = writer.append
@@ -303,7 +244,7 @@ def _write_ledger_sheet(workbook, styles: _Styles, rows: Iterable[LedgerRow], *,
             highlighted if row.overdue else None,
         )
         written += 1
-    _finish_sheet(sheet, columns, HEADER_ROW + written)
+    finish_sheet(sheet, columns, HEADER_ROW + written)
     return written
 
 
@@ -343,12 +284,12 @@ def ranking_notes(ranking: Ranking) -> list[str]:
     ]
 
 
-def _write_ranking_sheet(workbook, styles: _Styles, ranking: Ranking, *, title, info) -> int:
+def _write_ranking_sheet(workbook, styles: SheetStyles, ranking: Ranking, *, title, info) -> int:
     columns = _ranking_columns()
-    sheet, cells = _start_sheet(workbook, _("Ranking"), columns)
-    _head(sheet, cells, styles, columns, title, info)
+    sheet, cells = start_sheet(workbook, _("Ranking"), columns)
+    write_head(sheet, cells, styles, columns, title, info)
     text, value = cells.text, cells.value
-    heights = _heights(columns)
+    heights = column_heights(columns)
     written = 0
     for rank, item in rank_departments(ranking.departments):
         row = [
@@ -372,7 +313,7 @@ def _write_ranking_sheet(workbook, styles: _Styles, ranking: Ranking, *, title, 
         append_row(sheet, row, heights.cells_height(row))
         written += 1
     last_row = HEADER_ROW + written
-    _finish_sheet(sheet, columns, last_row)
+    finish_sheet(sheet, columns, last_row)
     last_column = get_column_letter(len(columns))
     sheet.append([])
     # A note spans the table's width.
@@ -393,13 +334,15 @@ def build_ledger_workbook(
     generated_at: datetime.datetime,
     count: int,
     out: str | IO[bytes] | None = None,
+    changes: LedgerChanges | None = None,
 ) -> bytes | None:
     """Write the ledger and ranking to `out` (a path or a binary file); bytes when `out` is None.
+    `changes` (a ledger as of a closed period): a third sheet with what changed (ledger_changes.py).
 
     `count` (the number of rows) is printed above the rows, so it is needed before them: rows may
     be an iterator that fetches as it goes. `generated_at` is shown as given (pass local time).
     """
-    styles = _Styles()
+    styles = SheetStyles()
     workbook = Workbook(write_only=True)
     title = _("%(region)s reform task ledger, %(day)s") % {"region": region, "day": f"{day:%Y-%m-%d}"}
     workbook.properties.title = safe_text(title)[0]
@@ -415,6 +358,8 @@ def build_ledger_workbook(
         "due": f"{ranking.report_due_on:%Y-%m-%d}",
     }
     _write_ranking_sheet(workbook, styles, ranking, title=ranking_title, info=ranking_info)
+    if changes is not None:
+        write_changes_sheet(workbook, styles, changes, region=region)
     if out is None:
         buffer = io.BytesIO()
         workbook.save(buffer)

@@ -199,3 +199,55 @@ def test_export_ledger_as_of_a_period_not_closed_says_so(zhengzhou, ledger, tmp_
             "export_ledger", str(tmp_path / "out.xlsx"), region=zhengzhou.code, period=OCTOBER, as_of=True
         )
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def changes_sheet(region, period):
+    buffer = io.BytesIO()
+    with translation.override("en"):
+        write_ledger(region, buffer, today=TODAY, period=period, as_of=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    return workbook
+
+
+def test_the_ledger_as_of_a_period_has_a_sheet_of_what_changed_since_the_previous(
+    zhengzhou, office, closed, close
+):
+    insurance, health, _county = closed  # October closed; 卫健委's task completed since
+    Task.objects.filter(pk=insurance.pk).update(progress=70)
+    close(zhengzhou, office, NOVEMBER)
+
+    workbook = changes_sheet(zhengzhou, NOVEMBER)
+    assert workbook.sheetnames == ["Ledger", "Ranking", "Changes"]
+    sheet = workbook["Changes"]
+    assert sheet["A2"].value.startswith("Compared with 2026-10: Newly completed: 1 task; ")
+    header = [cell.value for cell in sheet[3]]
+    assert header[0] == "Change" and header[4] == "Status (before → after)"
+    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    by_change = {}
+    for row in rows:
+        by_change.setdefault(row[0], []).append(row)
+    assert [(row[2], row[4], row[5]) for row in by_change["Newly completed"]] == [
+        (health.text, "In progress → Completed", "40% → 100%")
+    ]
+    assert {(row[2], row[5]) for row in by_change["Progress changed"]} == {
+        (health.text, "40% → 100%"),
+        (insurance.text, "0% → 70%"),
+    }
+    # Nothing newly overdue in November: 医保局's task was overdue in October already.
+    assert "Newly overdue" not in by_change
+    # Every department with tasks and no November report is late.
+    assert {row[2] for row in by_change["Report late"]} >= {"郑州市医疗保障局", "郑州市卫生健康委员会"}
+    assert all(row[4] == "not submitted" for row in by_change["Report late"])
+
+
+def test_the_first_closed_periods_sheet_of_changes_says_there_is_nothing_to_compare_with(zhengzhou, closed):
+    sheet = changes_sheet(zhengzhou, OCTOBER)["Changes"]
+    assert sheet["A2"].value.startswith("The first closed period: nothing to compare with")
+    overdue = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] == "Newly overdue"]
+    assert [row[2] for row in overdue] == [closed[0].text]
+
+
+def test_the_live_ledger_has_no_sheet_of_changes(zhengzhou, closed):
+    buffer = io.BytesIO()
+    write_ledger(zhengzhou, buffer, today=TODAY, period=OCTOBER)
+    assert len(openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).sheetnames) == 2

@@ -23,6 +23,7 @@ from tasks.workbooks.ledger import (
     ReportTimeliness,
     build_ledger_workbook,
 )
+from tasks.workbooks.ledger_changes import ChangedRow, LateRow, LedgerChanges
 from tasks.workbooks.task_list import TaskRow, build_task_list_workbook
 
 pytestmark = pytest.mark.libreoffice
@@ -112,7 +113,7 @@ def task_list_workbook() -> bytes:
         )
 
 
-def ledger_workbook() -> bytes:
+def ledger_workbook(changes: LedgerChanges | None = None) -> bytes:
     with translation.override("zh-hans"):
         rows = ledger_rows()
         return build_ledger_workbook(
@@ -122,7 +123,37 @@ def ledger_workbook() -> bytes:
             day=datetime.date(2026, 6, 1),
             generated_at=GENERATED_AT,
             count=len(rows),
+            changes=changes,
         )
+
+
+def ledger_changes(count: int = 45) -> LedgerChanges:
+    """What changed in May: `count` tasks of long text with progress changed, a third of them completed."""
+    changed = [
+        ChangedRow(
+            label=f"（{n}）",
+            text=long_text(n, TASK_TEXT),
+            lead_departments=("郑州市医疗保障局", "郑州市卫生健康委员会"),
+            status_before="推进中",
+            status_after="已完成" if n % 3 == 0 else "推进中",
+            percent_before=40,
+            percent_after=100 if n % 3 == 0 else 60,
+            due_on=datetime.date(2026, 6, 30),
+        )
+        for n in range(1, count + 1)
+    ]
+    return LedgerChanges(
+        period="2026-05",
+        previous_period="2026-04",
+        sections=[
+            ("新完成", [row for row in changed if row.status_after == "已完成"]),
+            ("进度变化", changed),
+        ],
+        late=[
+            LateRow("郑州市财政局", "未报送", None),
+            LateRow("郑州市民政局", "逾期报送", datetime.date(2026, 6, 9)),
+        ],
+    )
 
 
 def department_workbook() -> bytes:
@@ -255,3 +286,14 @@ def test_without_row_heights_the_check_sees_text_over_text(libreoffice_pdf, monk
     monkeypatch.setattr(printing, "lines_height", lambda lines: None)
     printed = pages(libreoffice_pdf(task_list_workbook()))
     assert any(overlapping_lines(page) for page in printed)
+
+
+def test_the_as_of_ledgers_sheet_of_changes_prints_one_page_wide(libreoffice_pdf):
+    printed = pages(libreoffice_pdf(ledger_workbook(ledger_changes())))
+    changes = [page for page in printed if "变化情况" in text(page)]
+    assert changes
+    # 62 rows of long text on a sheet narrower than the ledger (so less scaled down): about five a page.
+    assert_prints_well(changes, ("任务内容或部门", "牵头部门"), most_pages=14)
+    assert "郑州市台账2026-05变化情况" in text(changes[0])
+    # The late departments close the sheet.
+    assert "郑州市民政局" in text(changes[-1])

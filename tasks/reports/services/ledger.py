@@ -44,6 +44,7 @@ from tasks.models.ledger import (
     completed_late_q,
 )
 from tasks.numbers import plain_number
+from tasks.periods.services.changes import PeriodChanges, changes_of
 from tasks.periods.services.frozen import frozen_ranking
 from tasks.periods.services.snapshots import done_closing, state_as_of
 from tasks.queueing import BUILD_LEDGER
@@ -57,6 +58,7 @@ from tasks.workbooks.ledger import (
     ReportTimeliness,
     build_ledger_workbook,
 )
+from tasks.workbooks.ledger_changes import ChangedRow, LateRow, LedgerChanges
 
 logger = logging.getLogger(__name__)
 
@@ -261,12 +263,13 @@ def write_ledger(
     today = today or timezone.localdate()
     period = period or previous_period(today)
     parse_period(period)
-    closing = None
+    closing = changes = None
     if as_of:
         closing = done_closing(region.pk, period)
         today = period_bounds(period)[1]
         tasks = Task.objects.filter(pk__in=state_as_of(region.pk, period).values("task_id"))
         ranking = frozen_ranking(closing)
+        changes = ledger_changes(changes_of(closing, ranking.departments))
     else:
         tasks = scope_tasks(region)
         ranking = ranking_for(region, today=today, period=period)
@@ -287,8 +290,46 @@ def write_ledger(
         generated_at=timezone.localtime().replace(tzinfo=None),
         count=total,
         out=str(out) if isinstance(out, Path) else out,
+        changes=changes,
     )
     return done
+
+
+def ledger_changes(changes: PeriodChanges) -> LedgerChanges:
+    """period_changes' figures in words, for the as-of ledger's sheet of changes."""
+    statuses = {value: str(label) for value, label in TaskStatus.choices}
+    timeliness = {"late": _("submitted late"), "missing": _("not submitted")}
+
+    def rows(items) -> list[ChangedRow]:
+        return [
+            ChangedRow(
+                label=item.label,
+                text=item.text,
+                lead_departments=tuple(item.lead_departments),
+                status_before=statuses.get(item.status_before, item.status_before)
+                if item.status_before
+                else None,
+                status_after=statuses.get(item.status_after, item.status_after),
+                percent_before=item.percent_before,
+                percent_after=item.percent_after,
+                due_on=item.due_on,
+            )
+            for item in items
+        ]
+
+    return LedgerChanges(
+        period=changes.period,
+        previous_period=changes.previous_period,
+        sections=[
+            (_("Newly completed"), rows(changes.newly_completed)),
+            (_("Newly overdue"), rows(changes.newly_overdue)),
+            (_("Progress changed"), rows(changes.progress_changed)),
+        ],
+        late=[
+            LateRow(item.department, timeliness.get(item.timeliness, item.timeliness), item.submitted_on)
+            for item in changes.reports_late
+        ],
+    )
 
 
 # The Report row ---------------------------------------------------------------------------------
