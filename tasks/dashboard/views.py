@@ -127,6 +127,31 @@ def _chart_data(summary: DashboardSummary, base: str) -> dict:
     }
 
 
+def _frozen_chart_data(ranked) -> dict:
+    """dashboard.js's departments chart from the ranking frozen at a closing (no links: the task list's
+    filters select on today's data, so a bar would open a list that does not add up to it)."""
+    departments = [
+        {
+            "name": row.department,
+            "rate": round(100 * row.completion_rate, 1) if row.completion_rate is not None else 0,
+            "total": row.lead_tasks,
+            "completed": row.completed,
+            "overdue": row.overdue,
+            "url": None,
+            "overdueUrl": None,
+        }
+        for _rank, row in ranked
+        if row.lead_tasks
+    ]
+    return {
+        "labels": {"completionRate": _("Completion rate"), "overdue": _("Overdue")},
+        "departments": departments,
+        "regions": [],
+        "months": [],
+        "targets": [],
+    }
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures, rankings and the overdue list of the user's scope. Liaisons have their own task list."""
@@ -171,13 +196,15 @@ def _dashboard_as_of(request: HttpRequest, period: str) -> HttpResponse:
         )
     ranking = frozen_ranking(closing)
     changes = changes_of(closing, departments=ranking.departments)
+    ranked = rank_departments(ranking.departments)
     return render(
         request,
         "tasks/periods/dashboard_as_of.html",
         {
             "closing": closing,
             "totals": frozen_totals(closing),
-            "ranking": rank_departments(ranking.departments),
+            "ranking": ranked,
+            "chart_data": _frozen_chart_data(ranked),
             "changes": changes,
             "change_lists": titled_lists(changes),
             "task_list_url": task_list_url(),

@@ -178,6 +178,16 @@ def test_a_report_goes_from_the_form_through_review_to_the_bulletin_and_the_clos
     row = office_page.locator("table tbody tr").filter(has_text="全面推进DRG/DIP")
     expect(row.locator(".task-progress")).to_have_attribute("aria-valuenow", "90")
 
+    # The dashboard as of the month: the frozen ranking, drawn as the live dashboard draws it.
+    office_page.set_viewport_size({"width": 1366, "height": 900})
+    office_page.goto(f"/dashboard/?as_of={month}")
+    expect(office_page.locator(".as-of-banner")).to_contain_text(month)
+    canvas = office_page.locator("#chart-departments canvas").first
+    expect(canvas).to_be_attached()
+    assert min(canvas.evaluate("c => [c.width, c.height]")) > 0
+    expect(office_page.locator(".frozen-ranking")).to_contain_text("郑州市医疗保障局")
+    shot("-office-dashboard-as-of", of=office_page)
+
 
 def test_a_completion_verified_after_the_deadline_reads_completed_late_everywhere(
     page, expect, login_as, office, insurance_task, health_task, shot
