@@ -205,8 +205,7 @@ def changes_sheet(region, period):
     buffer = io.BytesIO()
     with translation.override("en"):
         write_ledger(region, buffer, today=TODAY, period=period, as_of=True)
-    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
-    return workbook
+    return openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
 
 
 def test_the_ledger_as_of_a_period_has_a_sheet_of_what_changed_since_the_previous(
@@ -221,8 +220,9 @@ def test_the_ledger_as_of_a_period_has_a_sheet_of_what_changed_since_the_previou
     sheet = workbook["Changes"]
     assert sheet["A2"].value.startswith("Compared with 2026-10: Newly completed: 1 task; ")
     header = [cell.value for cell in sheet[3]]
-    assert header[0] == "Change" and header[4] == "Status (before → after)"
-    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert header[0] == "Change"
+    assert header[4] == "Status (before → after)"
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     by_change = {}
     for row in rows:
         by_change.setdefault(row[0], []).append(row)
