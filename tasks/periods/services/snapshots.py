@@ -1,10 +1,10 @@
 """Reading the snapshots: a region's ledger "as of" a closed period.
 
 A closing stores a task's row only where it differs from the task's state at the region's previous
-closed period, so the state as of P is, per task, its latest row at or before P: one indexed query
-(`DISTINCT ON (task_id) … ORDER BY task_id, period DESC` over the index (region, task, period desc) on
-PostgreSQL; a correlated max subquery elsewhere). A tombstone (`removed`) says the task had left the
-scope by then.
+closed period, so the state as of P is, per task, its latest row at or before P: one query
+(`latest_rows`: `DISTINCT ON (task_id) … ORDER BY task_id, period DESC` over the index (region, task,
+period desc) on PostgreSQL, a correlated max subquery elsewhere; `state_as_of`: the rows with no later
+one, an anti-join). A tombstone (`removed`) says the task had left the scope by then.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from regions.models import Region
@@ -48,13 +48,20 @@ def latest_rows(region_id: int, period: str, task_ids: Sequence[int] | None = No
 
 
 def state_as_of(region_id: int, period: str, task_ids: Sequence[int] | None = None) -> QuerySet[TaskSnapshot]:
-    """The tasks in the region's ledger as of `period` (no tombstones), one row each."""
-    if connection.vendor == "postgresql":
-        # DISTINCT ON first, then drop the tombstones: a task's latest row decides.
-        return TaskSnapshot.objects.filter(
-            pk__in=latest_rows(region_id, period, task_ids).values("pk"), removed=False
-        ).order_by("task_id")
-    return latest_rows(region_id, period, task_ids).filter(removed=False)
+    """The tasks in the region's ledger as of `period` (no tombstones), one row each.
+
+    A row at or before `period` with no later one up to `period` (an anti-join): for the whole region
+    PostgreSQL hashes the rows once, where DISTINCT ON then dropping tombstones sorted and looked up
+    every row again (0.96 s → 0.24 s at 100,000 tasks, scripts/bench_close_period.py). A task whose
+    latest row is a tombstone has left: its older rows have a later one, and the tombstone is dropped.
+    """
+    later = TaskSnapshot.objects.filter(
+        region_id=region_id, task_id=OuterRef("task_id"), period__gt=OuterRef("period"), period__lte=period
+    )
+    rows = TaskSnapshot.objects.filter(region_id=region_id, period__lte=period, removed=False)
+    if task_ids is not None:
+        rows = rows.filter(among("task_id", list(task_ids)))
+    return rows.filter(~Exists(later)).order_by("task_id")
 
 
 def done_closing(region_id: int | None, period: str) -> PeriodClosing:
