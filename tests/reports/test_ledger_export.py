@@ -21,6 +21,7 @@ from tasks.workbooks.ledger import DepartmentFigures, ReportTimeliness, rank_dep
 from tests.factories import (
     AssignmentFactory,
     DeadlineFactory,
+    DepartmentFactory,
     EvidenceFactory,
     InstructionFactory,
     InstructionReplyFactory,
@@ -245,6 +246,24 @@ def test_ranking_figures_are_as_worked_out_by_hand(ranked, zhengzhou):
     assert county.on_time_rate is None
     assert county.report == ReportTimeliness.MISSING
     assert county.report_submitted_on is None
+
+
+def test_a_department_of_a_region_above_is_not_ranked_nor_expected_to_report(
+    ranked, zhengzhou, henan, zhengzhou_document
+):
+    # A city document naming a province's bureau (省卫生健康委要……): its tasks stay in the city's
+    # ledger, but the city office neither ranks the bureau nor asks it for a monthly report.
+    task = TaskFactory(document=zhengzhou_document, text="省卫生健康委要出台紧密型城市医疗集团建设指导意见。")
+    province_bureau = DepartmentFactory(region=henan, name="河南省卫生健康委员会")
+    AssignmentFactory(task=task, department=province_bureau, role=Assignment.Role.LEAD)
+
+    ranking = ranking_for(zhengzhou, today=TODAY, period=PERIOD)
+    assert "河南省卫生健康委员会" not in {item.department for item in ranking.departments}
+    assert {item.department for item in ranking.departments} == {
+        "郑州市医疗保障局",
+        "郑州市卫生健康委员会",
+        "中原区人民政府",
+    }
 
 
 def test_ranking_sheet_orders_by_completion_then_on_time_rate_with_a_note(ranked, zhengzhou):

@@ -180,11 +180,17 @@ def iter_ledger_rows(
 
 
 def ranking_for(region: Region, *, today: datetime.date, period: str) -> Ranking:
-    """The departments assigned tasks in the region's scope, with their figures: two queries."""
+    """The departments of the region and below assigned tasks in its scope, with their figures: two
+    queries. A department of a region above (a province's bureau named in a city's document) is not
+    ranked: the office neither asks it for a monthly report nor answers for it (全部生成 builds the
+    same set, department.departments_with_tasks)."""
     leading = Q(role__in=LEADING_ROLES)
     completed = leading & Q(task__status=TaskStatus.COMPLETED)
     figures = (
-        Assignment.objects.filter(task_id__in=TaskScope.objects.filter(region=region).values("task_id"))
+        Assignment.objects.filter(
+            task_id__in=TaskScope.objects.filter(region=region).values("task_id"),
+            department__region__in=Region.objects.subtree(region.pk),
+        )
         # As Task.with_completed_at(): the last verification, else the last update; on time is the
         # complement of the task list's 逾期完成 (completed_late_q).
         .annotate(completed_at=completed_at_expression("task_id", "task__updated_at"))
