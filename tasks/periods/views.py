@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from regions.models import Region
-from tasks.access import NotPermitted, may_close_period, may_see_periods
+from tasks.access import NotPermitted, may_build_ledger, may_close_period, may_see_periods
 from tasks.models import PeriodClosing
 from tasks.periods.services.changes import changes_of, titled_lists
 from tasks.periods.services.closing import close_day, request_close
@@ -81,6 +81,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "running": closing.status in RUNNING,
             "changes": changes,
             "change_lists": titled_lists(changes) if changes else [],
+            # The 台账 and 通报 of a closed period are the frozen ones; they are built for one's own region.
+            "may_build": may_build_ledger(request.user) and closing.region_id == request.user.region_id,
         },
     )
 

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from tasks.models import PeriodClosing, TaskSnapshot
+from tasks.models import PeriodClosing, Report, TaskSnapshot
 from tests.periods.conftest import OCTOBER
 
 
@@ -82,6 +82,23 @@ def test_leaders_read_the_periods_and_the_outsider_does_not_see_them(client, lea
     assert login(client, leader).get(f"/periods/{closing.pk}/").status_code == 200
     assert "period-close-form" not in client.get("/periods/").content.decode()
     assert login(client, outsider).get(f"/periods/{closing.pk}/").status_code == 404
+
+
+def test_a_closed_periods_page_builds_its_frozen_ledger_and_bulletin_for_its_own_office(
+    client, office, province_office, zhengzhou, ledger
+):
+    closing = PeriodClosing.objects.create(region=zhengzhou, period=OCTOBER, status=PeriodClosing.Status.DONE)
+
+    page = login(client, office).get(f"/periods/{closing.pk}/").content.decode()
+    assert "period-ledger-build" in page
+    assert "period-bulletin-build" in page
+    response = client.post("/reports/bulletin/", {"period": OCTOBER})
+    assert response.status_code == 302
+    bulletin = Report.objects.get(kind=Report.Kind.BULLETIN)
+    assert (bulletin.region_id, bulletin.period) == (zhengzhou.pk, OCTOBER)
+    # The province's office sees the city's closing but builds only its own region's documents.
+    page = login(client, province_office).get(f"/periods/{closing.pk}/").content.decode()
+    assert "period-ledger-build" not in page
 
 
 # API --------------------------------------------------------------------------------------------
