@@ -53,6 +53,7 @@ urlpatterns = [
     path("documents/import/", imports.import_upload, name="document_import"),
     path("documents/import/<int:pk>/", imports.import_review, name="document_import_review"),
     path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("documents/<int:pk>/original/", documents.document_original, name="document_original"),
     path("reports/", report_lists.report_list, name="report_list"),
     path("reports/build/", report_lists.report_build, name="report_build"),
     path("reports/build-all/", report_lists.report_build_all, name="report_build_all"),

@@ -63,6 +63,9 @@ class PolicyDocument(models.Model):
     original_file = models.FileField(_("original file"), upload_to="documents/%Y/", blank=True)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     text = models.TextField(_("extracted text"), blank=True)
+    # The document's headings as the parser read them ([{"label", "path", "heading"}], in order), so
+    # the document page prints every level, the ones that are not tasks too.
+    outline = models.JSONField(_("outline"), default=list, blank=True)
     checksum = models.CharField(_("SHA-256 of the file"), max_length=64)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

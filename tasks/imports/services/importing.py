@@ -171,6 +171,9 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
         "region": region.code,
         "kind": guess_kind(parsed.title),
         "warnings": list(parsed.warnings),
+        "outline": [
+            {"label": node.label, "path": list(node.path), "heading": node.heading} for node in parsed.outline
+        ],
         "tasks": tasks,
     }
 
@@ -309,6 +312,7 @@ def import_document(
         # Else a new document takes COMPLETION_EVIDENCE_REQUIRED and a re-imported one keeps its rule.
         document.completion_evidence_required = bool(draft["completion_evidence_required"])
     document.text = text or document.text
+    document.outline = _outline(draft.get("outline"))
     document.imported_by = user if getattr(user, "is_authenticated", False) else document.imported_by
     new_file = created or document.checksum != checksum
     document.checksum = checksum
@@ -330,6 +334,24 @@ def import_document(
             document.original_file.delete(save=False)
         raise
     return result
+
+
+def _outline(value) -> list[dict]:
+    """The draft's headings as stored: plain strings only (a draft is JSON the browser round-trips)."""
+    if not isinstance(value, list):
+        return []
+    outline = []
+    for node in value[:5000]:
+        if not isinstance(node, dict) or not isinstance(node.get("path"), list):
+            continue
+        outline.append(
+            {
+                "label": str(node.get("label") or "")[:32],
+                "path": [str(part)[:32] for part in node["path"][:12]],
+                "heading": str(node.get("heading") or "")[:300],
+            }
+        )
+    return outline
 
 
 def _write_tasks(document: PolicyDocument, draft: dict, user, result: ImportResult) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from tasks.ledger.files import document_file_response
 from tasks.models import Assignment, PolicyDocument, Task
 from tasks.models.ledger import ROLE_RANK
 
@@ -46,18 +47,49 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     tasks = list(tasks)
-    # Indent relative to the shallowest task: headings like "一、" are sections, not tasks.
-    top = min((len(t.outline_path or []) for t in tasks), default=0)
-    rows, section = [], None
+    rows = _outline_rows(tasks, document.outline or [])
+    return render(request, "tasks/ledger/document_detail.html", {"document": document, "rows": rows})
+
+
+@login_required
+def document_original(request: HttpRequest, pk: int) -> FileResponse:
+    """The file as it was uploaded, for those who may see the document (404 otherwise)."""
+    return document_file_response(request.user, pk)
+
+
+def _outline_rows(tasks: list[Task], outline: list[dict]) -> list[dict]:
+    """The tasks in order, each preceded by the headings above it not printed yet.
+
+    With the outline the import stored, every level shows ("二、" above "（一）" above "1."), so a task
+    never reads as if under the previous item; headings that are tasks themselves print as tasks.
+    Documents imported before the outline was kept show their sections only.
+    """
+    headings = {tuple(node["path"]): node for node in outline if node.get("path")}
+    task_paths = {tuple(task.outline_path) for task in tasks if task.outline_path}
+    # Indent relative to the shallowest task when only sections are known.
+    top = 1 if headings else min((len(t.outline_path or []) for t in tasks), default=0)
+    rows, printed, section = [], set(), None
     for task in tasks:
+        path = tuple(task.outline_path or [])
+        heads = []
+        if headings:
+            for depth in range(1, len(path)):
+                prefix = path[:depth]
+                node = headings.get(prefix)
+                if node is None or prefix in task_paths or prefix in printed:
+                    continue
+                printed.add(prefix)
+                heads.append({"label": node["label"], "heading": node["heading"], "depth": min(depth - 1, 3)})
+        elif task.section != section:
+            # A heading where the section changes, as the document itself prints it.
+            heads.append({"label": "", "heading": task.section, "depth": 0})
+        section = task.section
         rows.append(
             {
                 "task": task,
-                "depth": min(max(len(task.outline_path or []) - top, 0), 3),
-                # A heading where the section changes, as the document itself prints it.
-                "section": task.section if task.section != section else None,
+                "headings": heads,
+                "depth": min(max(len(path) - top, 0), 3),
                 "responsibilities": _responsibilities(task),
             }
         )
-        section = task.section
-    return render(request, "tasks/ledger/document_detail.html", {"document": document, "rows": rows})
+    return rows
