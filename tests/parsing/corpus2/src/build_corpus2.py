@@ -351,7 +351,7 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def build_pdf(text: str, header: str, width: int = 38, lines_per_page: int = 38) -> bytes:
+def build_pdf(text: str, header: str, width: int = 31, lines_per_page: int = 17) -> bytes:
     lines = wrap(text, width)
     pages = []
     for no, i in enumerate(range(0, len(lines), lines_per_page), start=1):
