@@ -14,6 +14,7 @@ change when this script or a source text changes.
                               category and lead cells, one row whose task spans the measures column
 * c04_ganzhou_yigongti.docx   prose tasks with brackets, then an attachment table
 * c12_yibao_traditional.txt   src/c12_traditional.src.txt in traditional characters, full-width digits
+* c17_changzhou_jiyao_traditional.txt  src/c17_traditional.src.txt (会议纪要) the same way
 * c13_zibo_jiceng.pdf         real PDF with a text layer from src/c13_pdf.src.txt (hard wraps, running
                               header, page footers)
 * c14_tonglu_gb18030.txt      src/c14_tonglu.utf8.txt encoded GB18030 with CRLF line ends
@@ -379,6 +380,7 @@ def main() -> None:
     (OUT / "c04_ganzhou_yigongti.docx").write_bytes(build_c04())
     for name, target, fn in (
         ("c12_traditional.src.txt", "c12_yibao_traditional.txt", traditional),
+        ("c17_traditional.src.txt", "c17_changzhou_jiyao_traditional.txt", traditional),
     ):
         p = SRC / name
         if p.exists():
