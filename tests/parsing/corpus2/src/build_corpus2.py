@@ -24,6 +24,7 @@ change when this script or a source text changes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +50,13 @@ def _fixed_zip(data: bytes) -> bytes:
             new = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
             new.compress_type = zipfile.ZIP_DEFLATED
             new.external_attr = info.external_attr
-            dst.writestr(new, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified: pin it to dcterms:created.
+                created = re.search(rb"<dcterms:created[^>]*>([^<]*)<", data).group(1)
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              lambda m: m.group(1) + created + m.group(2), data)
+            dst.writestr(new, data)
     return buf.getvalue()
 
 
