@@ -13,7 +13,12 @@ _DOC_TYPE_END = re.compile(
     r"(通知|意见|方案|函|决定|报告|批复|办法|通报|纪要|规划|计划|要点|请示|公告|通告|细则|规定|任务|清单|分工|安排|措施|简报)$"
 )
 ORG_SUFFIX = re.compile(
-    r"(人民政府|政府|办公室|办公厅|领导小组|委员会|小组|工作组|局|厅|委|办|部|中心|院|会)$"
+    r"(人民政府|政府|办公室|办公厅|领导小组|委员会|小组|工作组|秘书处|局|厅|委|办|部|处|中心|院|会)$"
+)
+# A title line that runs into the salutation after it ("…的通知各区县卫生健康局，…："), as lines of
+# a PDF joined into one paragraph do.
+_TITLE_THEN_SALUTATION = re.compile(
+    r"^(.{6,}?(?:通知|意见|方案|函|通报|纪要|决定|报告))(各[^。]{2,120}[：:])$"
 )
 _PROVINCES = [
     "北京市",
@@ -72,6 +77,11 @@ class Header:
     region: str | None = None
     base_year: int | None = None
     body_start: int = 0  # index of the first paragraph after the header block
+
+
+def _clean_issuer(text: str) -> str:
+    """An issuer line as written: joint issuers keep the space between them ("甲局 乙委")."""
+    return re.sub(r"\s+", " ", text.strip())
 
 
 def _clean(text: str) -> str:
@@ -168,7 +178,7 @@ def parse_header(paragraphs: list) -> Header:
                     continue
                 if ORG_SUFFIX.search(strip_all_space(prev)) and not prev.endswith("文件"):
                     parts.insert(0, prev)
-                    issuer_from_title = _clean(prev)
+                    issuer_from_title = _clean_issuer(prev)
                 break
         nxt = title_idx + 1
         while not _DOC_TYPE_END.search(_clean("".join(parts))) and nxt < len(lines) and len(parts) < 5:
@@ -176,18 +186,39 @@ def parse_header(paragraphs: list) -> Header:
                 parts.append(lines[nxt])
             nxt += 1
         head.title = _clean("".join(parts))
+        cut = _TITLE_THEN_SALUTATION.match(head.title)
+        if cut:
+            head.title = cut.group(1)
         if issuer_from_title is None:
             before = head.title.split("关于", 1)[0]
             if before and ORG_SUFFIX.search(before):
                 issuer_from_title = before
     else:
-        for line in lines:
+        for idx, line in enumerate(lines):
             if not line or DOC_NUMBER.search(fold(line)) or is_date_line(line) or line.endswith("文件"):
                 continue
             if re.match(r"^第\s*\d+\s*期", line):
                 continue
-            head.title = _clean(line)
+            parts = [line]
+            # A title set on two lines ("某某领导小组" / "第一次全体会议纪要"): the next short line
+            # finishing with the kind of document belongs to it.
+            for nxt in lines[idx + 1 : idx + 3]:
+                if not nxt:
+                    continue
+                if (
+                    not _DOC_TYPE_END.search(_clean("".join(parts)))
+                    and len(nxt) <= 40
+                    and _DOC_TYPE_END.search(_clean(nxt))
+                    and not DOC_NUMBER.search(fold(nxt))
+                    and not is_date_line(nxt)
+                    and not _SALUTATION.match(fold(nxt))
+                ):
+                    parts.append(nxt)
+                break
+            head.title = _clean("".join(parts))
             break
+        if head.title is None:
+            head.title = _table_title(paragraphs)
 
     # Issuer: the red header "…文件", else an organisation line in the header, else the signature.
     for line in lines:
@@ -208,8 +239,15 @@ def parse_header(paragraphs: list) -> Header:
             ):
                 head.issuer = compact
                 break
+    if head.title and head.title.endswith("纪要"):
+        # Minutes are issued by the office that signs them (on the line of the date, under the title, or
+        # in the signature), not by the meeting named in the title.
+        head.issuer = _dated_org(lines) or _signature(paragraphs) or head.issuer
     if head.issuer is None:
         head.issuer = issuer_from_title or _signature(paragraphs)
+    elif issuer_from_title and strip_all_space(head.issuer) in strip_all_space(issuer_from_title):
+        # The red header names the first of joint issuers ("甲局文件"); the title names them all.
+        head.issuer = issuer_from_title
 
     # Date of issue: a date standing on its own line (header or signature block).
     for para in paragraphs:
@@ -222,6 +260,35 @@ def parse_header(paragraphs: list) -> Header:
     head.base_year = _base_year(head)
     head.body_start = zone
     return head
+
+
+def _dated_org(lines: list[str]) -> str | None:
+    """An office followed by a date in the header ("某县医改办      2024年7月9日", which the layout
+    split into two lines): who signed minutes."""
+    for idx, line in enumerate(lines[:-1]):
+        compact = strip_all_space(line)
+        if 4 <= len(compact) <= 40 and ORG_SUFFIX.search(compact) and is_date_line(lines[idx + 1]):
+            return compact
+    return None
+
+
+def _table_title(paragraphs: list) -> str | None:
+    """A workbook or a document that is only a table: its title row above the header, if any."""
+    from .tables import map_header
+
+    for block in paragraphs[:3]:
+        if isinstance(block, str):
+            if block.strip():
+                return None
+            continue
+        for row in block.rows[:15]:
+            if map_header(row):
+                break
+            cells = [cell.strip() for cell in row if cell and cell.strip()]
+            if len(set(cells)) == 1 and len(cells[0]) >= 6:
+                return _clean(cells[0])
+        return None
+    return None
 
 
 def _signature(paragraphs: list) -> str | None:

@@ -19,6 +19,7 @@ from .model import OutlineNode, ParsedDocument, ParseError, TableBlock, Task
 from .normalize import build_paragraphs, fold, needs_t2s, simplify
 from .outline import Unit, extract_units
 from .readers import read
+from .restore import Restorer
 from .tables import TableRow, extract_text_tables
 from .targets import describe, find_targets
 
@@ -151,16 +152,14 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
 
 def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
     """Put the original (traditional) characters back into every output string."""
-    simp = "\n".join(p for p in simplified if isinstance(p, str))
-    orig = "\n".join(p for p in original if isinstance(p, str))
-
-    def back(s: str | None) -> str | None:
-        if not s:
-            return s
-        idx = simp.find(s)
-        return orig[idx : idx + len(s)] if idx >= 0 else s
+    restorer = Restorer(
+        "\n".join(p for p in simplified if isinstance(p, str)),
+        "\n".join(p for p in original if isinstance(p, str)),
+    )
+    back = restorer.back
 
     doc.title, doc.issuer, doc.doc_number = back(doc.title), back(doc.issuer), back(doc.doc_number)
+    doc.region = back(doc.region)
     for task in doc.tasks:
         task.text, task.section = back(task.text), back(task.section)
         for a in task.lead + task.co:

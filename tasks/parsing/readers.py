@@ -278,6 +278,9 @@ def _is_encryption_error(exc: BaseException) -> bool:
     return False
 
 
+_HEADER_LINE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号$|文件$")
+
+
 def _strip_running_lines(pages: list[list[str]]) -> list:
     """Drop page numbers and running headers/footers that repeat on most pages."""
     from .normalize import is_page_number
@@ -293,9 +296,23 @@ def _strip_running_lines(pages: list[list[str]]) -> list:
     threshold = max(3, len(pages) // 2 + 1)
     running = {k for k, n in counts.items() if n >= threshold and len(k) <= 40}
     out: list = []
-    for page in pages:
+    kept: set[str] = set()
+    for number, page in enumerate(pages):
+        top = [ln for ln in page if ln.strip()][:2]
         for line in page:
-            if key(line) in running or is_page_number(line):
+            if is_page_number(line):
+                continue
+            if key(line) in running:
+                # The first page's own 文号 or "…文件" line, repeated as a running header on the
+                # others, is the document's header: kept once.
+                if (
+                    number == 0
+                    and line in top
+                    and key(line) not in kept
+                    and _HEADER_LINE.search(line.strip())
+                ):
+                    kept.add(key(line))
+                    out.append(line)
                 continue
             out.append(line)
         out.append("")  # page boundary: a blank line, as in text copied out of a PDF

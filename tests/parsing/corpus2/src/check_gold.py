@@ -18,8 +18,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent
-TOP = {"doc": str, "title": str, "doc_number": (str, type(None)), "issuer": (str, type(None)),
-       "issued_on": (str, type(None)), "region": (str, type(None)), "notes": str, "tasks": list}
+TOP = {
+    "doc": str,
+    "title": str,
+    "doc_number": (str, type(None)),
+    "issuer": (str, type(None)),
+    "issued_on": (str, type(None)),
+    "region": (str, type(None)),
+    "notes": str,
+    "tasks": list,
+}
 TASK_LISTS = ("path", "lead", "co", "collective", "deadlines", "targets", "starts")
 # PDF documents are checked against their plain-text source.
 PDF_SOURCES = {"c13_zibo_jiceng.pdf": "c13_pdf.src.txt", "c15_quanzhou_pdf_copy.txt": "c15_pdf_copy.src.txt"}
