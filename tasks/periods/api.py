@@ -45,7 +45,8 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = PeriodClosingSerializer
     permission_classes = [SeesPeriods]
     parser_classes = [JSONParser]
-    extra_error_statuses = {"POST": [409]}
+    # 404: a region named that is outside the user's scope (or does not exist).
+    extra_error_statuses = {"POST": [404, 409]}
     # Closing a period that is not over, already closed or out of order: the period's state, 409.
     state_error_codes = ("period", "closed", "order")
 
