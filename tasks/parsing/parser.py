@@ -21,8 +21,8 @@ from .normalize import build_paragraphs, fold, needs_t2s, simplify
 from .outline import Unit, extract_units
 from .readers import read
 from .tables import TableRow
-from .text_tables import extract_text_tables
 from .targets import describe, find_targets
+from .text_tables import extract_text_tables
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -137,7 +137,9 @@ def _table_fields(
         assignment.collective.extend(n for n in collective if n not in assignment.collective)
     if row.resp:
         value = cell_text(row.resp, "，")
-        resp, _ = responsibility(f"（{value}负责）" if "负责" not in value else f"（{value}）", rules)
+        # A bare list reads as "（X、Y负责）"; one that states roles ("X牵头，Y配合") as it is.
+        worded = re.search(r"负责|牵头|配合|参与|协助|协办", value)
+        resp, _ = responsibility(f"（{value}）" if worded else f"（{value}负责）", rules)
         if not resp.lead and not resp.co and not resp.collective:
             people, _collective = split_cell(row.resp)
             resp.lead, resp.co = people[:1], people[1:]
@@ -160,7 +162,9 @@ def _table_fields(
         spans = [(f.start, f.end, f.deadline.year) for f in found]
         targets += find_targets(part, folded_part, spans, [])
     deadlines += parse_deadline_cell(row.deadline, base_year)
-    if row.target and re.search(r"[0-9０-９]|[一二两三四五六七八九十百千]\s*(?:个|家|所|名|项|级)", row.target):
+    if row.target and re.search(
+        r"[0-9０-９]|[一二两三四五六七八九十百千]\s*(?:个|家|所|名|项|级)", row.target
+    ):
         # A 目标值 cell is a goal only when it states a number ("—", "全覆盖" are not).
         found_targets = find_targets(row.target, fold(row.target), [], [])
         targets += found_targets or [describe(row.target.strip())]

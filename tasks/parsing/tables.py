@@ -236,7 +236,11 @@ def _group_runs(rows: list[TableRow], *, has_category: bool) -> None:
     start = 0
     while start < len(rows):
         end = start + 1
-        while end < len(rows) and rows[end].text == rows[start].text and rows[end].section == rows[start].section:
+        while (
+            end < len(rows)
+            and rows[end].text == rows[start].text
+            and rows[end].section == rows[start].section
+        ):
             end += 1
         run = rows[start:end]
         if len(run) > 1 and len({r.measures for r in run if r.measures}) > 1:
@@ -250,4 +254,3 @@ def _group_runs(rows: list[TableRow], *, has_category: bool) -> None:
                 else:
                     row.category = group
         start = end
-
