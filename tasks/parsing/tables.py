@@ -120,6 +120,8 @@ def _sub_header(upper: list[str], lower: list[str]) -> list[str] | None:
     "责任分工 | 责任分工" over "牵头单位 | 配合单位": the lower row's names win; cells merged down
     from the upper row (or left empty) keep the upper name.
     """
+    if not any(cell and header_role(cell) for cell in upper):
+        return None  # a title row above the header, not its upper half
     combined: list[str] = []
     named = False
     width = max(len(upper), len(lower))
@@ -207,8 +209,8 @@ def read_table(table: TableBlock) -> tuple[list[TableRow], str | None]:
         category = cell(row, "category") or carried_category
         carried_category = category
         carried_task = text if has_measures else ""
-        if not text:
-            text, measures = measures, ""
+        if not text or measures == text:  # no task cell, or one cell merged across both columns
+            text, measures = text or measures, ""
         if not text:
             continue
         out.append(

@@ -402,3 +402,27 @@ def test_split_cell(cell, people, collective):
 
 def test_cell_text_writes_line_breaks_as_the_separator_given():
     assert cell_text("市卫健委牵头\n市医保局配合", "，") == "市卫健委牵头，市医保局配合"
+
+
+def test_a_title_row_above_the_header_is_not_its_upper_half():
+    rows = [
+        ["某市重点任务分解表", "某市重点任务分解表", "某市重点任务分解表"],
+        ["序号", "重点任务", "牵头单位"],
+        ["1", "推进医共体建设", "市卫健委"],
+    ]
+    assert find_header(rows) == (1, 1, {"number": 0, "task": 1, "lead": 2})
+    doc = parse_document(make_docx_parts(["附件", rows]), "a.docx")
+    assert [(t.text, t.section) for t in doc.tasks] == [("推进医共体建设", "某市重点任务分解表")]
+
+
+def test_a_task_cell_merged_across_the_measures_column_is_not_repeated_as_measures():
+    table = [
+        ["序号", "重点任务", "具体措施", "牵头单位"],
+        ["1", "推进医共体建设", "推进医共体建设", "市卫健委"],
+        ["2", "推进家庭医生签约", "做实签约服务", "市卫健委"],
+    ]
+    doc = parse_document(make_docx_parts([*NOTICE, table], {0: [((1, 1), (1, 2))]}), "a.docx")
+    assert [(t.text, t.measures) for t in table_tasks(doc)] == [
+        ("推进医共体建设", None),
+        ("推进家庭医生签约", "做实签约服务"),
+    ]
