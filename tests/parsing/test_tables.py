@@ -426,3 +426,59 @@ def test_a_task_cell_merged_across_the_measures_column_is_not_repeated_as_measur
         ("推进医共体建设", None),
         ("推进家庭医生签约", "做实签约服务"),
     ]
+
+
+def test_a_docx_row_starting_after_the_first_grid_column_stays_under_its_headers():
+    import io
+
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table = [
+        ["序号", "改革领域", "重点任务", "牵头单位"],
+        ["1", "分级诊疗", "推进医共体建设", "市卫健委"],
+        ["2", "分级诊疗", "做实家庭医生签约", "市医保局"],
+    ]
+    document = docx.Document(io.BytesIO(make_docx_parts([*NOTICE, table])))
+    tr = document.tables[0].rows[2]._tr
+    tr.remove(tr.tc_lst[0])  # Word writes a row that skips its first grid column like this
+    tr_pr = tr.get_or_add_trPr()
+    before = OxmlElement("w:gridBefore")
+    before.set(qn("w:val"), "1")
+    tr_pr.append(before)
+    buf = io.BytesIO()
+    document.save(buf)
+    rows = table_tasks(parse_document(buf.getvalue(), "a.docx"))
+    assert [(t.text, [a.text for a in t.lead]) for t in rows] == [
+        ("推进医共体建设", ["市卫健委"]),
+        ("做实家庭医生签约", ["市医保局"]),
+    ]
+
+
+def test_a_prose_notice_then_an_attachment_table_of_files_to_draft():
+    text = "\n".join(
+        [
+            "关于做好2023年医改重点工作的通知",
+            "各县区人民政府，市直有关单位：",
+            "市卫健委要在年底前完成医共体建设评估。市医保局要加快推进支付方式改革。",
+            "",
+            "附件",
+            "需制定的配套政策文件",
+            "序号\t文件名称\t牵头部门\t参与部门\t完成时限",
+            "1\t医共体建设实施方案\t市卫健委\t市医保局、市财政局\t2023年6月底前",
+            "2\t医保基金打包付费办法\t市医保局\t市卫健委、各县区政府\t2023年9月底前",
+        ]
+    )
+    doc = parse_document(text.encode(), "a.txt")
+    assert [(t.source, t.number) for t in doc.tasks] == [
+        ("prose", None),
+        ("prose", None),
+        ("table", "附件-1"),
+        ("table", "附件-2"),
+    ]
+    files = table_tasks(doc)
+    assert [t.text for t in files] == ["医共体建设实施方案", "医保基金打包付费办法"]
+    assert [t.section for t in files] == ["需制定的配套政策文件"] * 2
+    assert names(files[1].co) == ["市卫健委"]
+    assert names(files[1].collective) == ["各县区政府"]
