@@ -63,7 +63,8 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
-_ASSIGNEE_ROLES = {"lead", "co", "resp", "deadline", "target", "number"}
+# A task column alone is not a task table: it needs one of these beside it.
+_TABLE_ROLES = {"lead", "co", "resp", "deadline", "target", "number"}
 # "牵头单位（盖章）", "完成时限(2023年)": a note in brackets after the header name.
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 
@@ -98,7 +99,7 @@ def map_header(cells: list[str]) -> dict[str, int] | None:
     if not task_cols and not measure_cols:
         return None
     recognised = len(roles) + len(task_cols) + len(measure_cols)
-    if recognised < 2 or not (_ASSIGNEE_ROLES & roles.keys()):
+    if recognised < 2 or not (_TABLE_ROLES & roles.keys()):
         return None
     if task_cols:
         task, others = task_cols[-1], task_cols[:-1]

@@ -140,3 +140,14 @@ def test_the_measures_are_in_the_openapi_schema():
         s for name, s in schemas.items() if name.endswith("TaskUpdate") or name == "TaskUpdateRequest"
     )
     assert update["properties"]["measures"]["type"] == "string"
+
+
+def test_a_draft_whose_measures_are_not_text_is_refused_and_writes_nothing(zhengzhou):
+    from tasks.imports.services.importing import DocumentImportError
+
+    draft = build_draft(parse_upload(DOCX, "清单.docx"), zhengzhou)
+    draft["tasks"][1]["measures"] = ["开展调价评估"]
+    with pytest.raises(DocumentImportError) as caught:
+        import_document(draft, region=zhengzhou, data=DOCX, filename="清单.docx")
+    assert any("具体措施必须是文字" in m for m in caught.value.messages)
+    assert not Task.objects.exists()
