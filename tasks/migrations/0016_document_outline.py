@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0013_bulletin_kind'),
+        ('tasks', '0015_task_measures'),
     ]
 
     operations = [

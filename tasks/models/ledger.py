@@ -186,6 +186,8 @@ class Task(models.Model):
     outline_path = models.JSONField(_("outline path"), default=list, blank=True)
     section = models.CharField(_("section"), max_length=200, blank=True)
     text = models.TextField(_("text"))
+    # A task table's 具体措施 next to its 重点任务: kept with the task, never taken for its text.
+    measures = models.TextField(_("measures"), blank=True)
     status = models.CharField(
         _("status"), max_length=32, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )

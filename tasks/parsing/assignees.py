@@ -127,6 +127,36 @@ def split_names(text: str) -> list[str]:
     return names
 
 
+def cell_text(text: str, sep: str = "、") -> str:
+    """An assignee cell of a table with its line breaks and spaces written as ``sep``.
+
+    Offices put one department per line; whitespace inside brackets is only dropped, so
+    "各县（市、区）人民政府" stays one name.
+    """
+    out: list[str] = []
+    depth = 0
+    gap = False
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch.isspace():
+            gap = gap or depth == 0
+            continue
+        if gap and out and out[-1] not in "、,，;；":
+            out.append(sep)
+        gap = False
+        out.append(ch)
+    return "".join(out)
+
+
+def split_cell(text: str) -> tuple[list[str], list[str]]:
+    """(departments, collectives) named in an assignee cell of a table."""
+    names = split_names(cell_text(text))
+    return [n for n in names if not is_collective(n)], [n for n in names if is_collective(n)]
+
+
 def is_collective(name: str) -> bool:
     return bool(_COLLECTIVE.match(name) or _COLLECTIVE_WORDS.match(name))
 

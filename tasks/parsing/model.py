@@ -89,6 +89,8 @@ class Task:
     targets: list[Target] = field(default_factory=list)
     parent: int | None = None  # index into ParsedDocument.outline
     source: str = "text"  # "text", "table" or "prose"
+    # A table's 具体措施 next to its 重点任务 column: kept with the task, not taken for its text.
+    measures: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -96,6 +98,7 @@ class Task:
             "path": list(self.path),
             "section": self.section,
             "text": self.text,
+            "measures": self.measures,
             "lead": [a.to_dict() for a in self.lead],
             "co": [a.to_dict() for a in self.co],
             "collective": [c.to_dict() for c in self.collective],

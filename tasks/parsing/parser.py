@@ -9,8 +9,9 @@ from .assignees import (
     DocRules,
     build_assignees,
     build_collective,
+    cell_text,
     responsibility,
-    split_names,
+    split_cell,
     subjects,
 )
 from .deadlines import find_deadlines, parse_deadline_cell
@@ -20,8 +21,9 @@ from .normalize import build_paragraphs, fold, needs_t2s, simplify
 from .outline import Unit, extract_units
 from .readers import read
 from .restore import Restorer
-from .tables import TableRow, extract_text_tables
+from .tables import TableRow
 from .targets import describe, find_targets
+from .text_tables import extract_text_tables
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -104,33 +106,8 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
     folded = fold(text)
     row: TableRow | None = unit.table_row
     if row is not None:
-        assignment = Assignment()
-        assignment.lead.extend(n for n in split_names(row.lead) if n)
-        assignment.co.extend(n for n in split_names(row.co) if n)
-        if row.resp:
-            resp, _ = responsibility(
-                f"（{row.resp}负责）" if "负责" not in row.resp else f"（{row.resp}）", rules
-            )
-            if not resp.lead and not resp.co:
-                resp.lead = split_names(row.resp)[:1]
-                resp.co = split_names(row.resp)[1:]
-            if assignment.lead:
-                assignment.co.extend(n for n in resp.lead + resp.co if n not in assignment.lead)
-            else:
-                assignment.merge(resp)
-        if assignment.empty():
-            assignment, _ = responsibility(text, rules)
-        skip = []
-        deadlines = [f.deadline for f in find_deadlines(text, base_year, folded)]
-        deadlines += parse_deadline_cell(row.deadline, base_year)
-        spans = [(f.start, f.end, f.deadline.year) for f in find_deadlines(text, base_year, folded)]
-        targets = find_targets(text, folded, spans, skip)
-        if row.target and re.search(
-            r"[0-9０-９]|[一二两三四五六七八九十百千]\s*(?:个|家|所|名|项|级)", row.target
-        ):
-            # A 目标值 cell is a goal only when it states a number ("—", "全覆盖" are not).
-            found = find_targets(row.target, fold(row.target), [], [])
-            targets += found or [describe(row.target.strip())]
+        task.measures = row.measures or None
+        assignment, deadlines, targets = _table_fields(row, text, folded, base_year, rules)
     else:
         assignment, skip = responsibility(text, rules)
         if assignment.empty():
@@ -150,6 +127,51 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
     return task
 
 
+def _table_fields(
+    row: TableRow, text: str, folded: str, base_year: int | None, rules: DocRules
+) -> tuple[Assignment, list, list]:
+    """Assignees, deadlines and targets of a table row: its cells first, then its text and measures."""
+    assignment = Assignment()
+    for cell, names in ((row.lead, assignment.lead), (row.co, assignment.co)):
+        people, collective = split_cell(cell)
+        names.extend(n for n in people if n not in names)
+        assignment.collective.extend(n for n in collective if n not in assignment.collective)
+    if row.resp:
+        value = cell_text(row.resp, "，")
+        # A bare list reads as "（X、Y负责）"; one that states roles ("X牵头，Y配合") as it is.
+        worded = re.search(r"负责|牵头|配合|参与|协助|协办", value)
+        resp, _ = responsibility(f"（{value}）" if worded else f"（{value}负责）", rules)
+        if not resp.lead and not resp.co and not resp.collective:
+            people, _collective = split_cell(row.resp)
+            resp.lead, resp.co = people[:1], people[1:]
+        if assignment.lead:
+            assignment.co.extend(n for n in resp.lead + resp.co if n not in assignment.lead + assignment.co)
+            assignment.collective.extend(n for n in resp.collective if n not in assignment.collective)
+        else:
+            assignment.merge(resp)
+    measures = row.measures
+    if assignment.empty():
+        assignment, _ = responsibility(text, rules)
+        if assignment.empty() and measures:
+            assignment, _ = responsibility(measures, rules)
+    deadlines, targets = [], []
+    for part, folded_part in ((text, folded), (measures, fold(measures))):
+        if not part:
+            continue
+        found = find_deadlines(part, base_year, folded_part)
+        deadlines += [f.deadline for f in found]
+        spans = [(f.start, f.end, f.deadline.year) for f in found]
+        targets += find_targets(part, folded_part, spans, [])
+    deadlines += parse_deadline_cell(row.deadline, base_year)
+    if row.target and re.search(
+        r"[0-9０-９]|[一二两三四五六七八九十百千]\s*(?:个|家|所|名|项|级)", row.target
+    ):
+        # A 目标值 cell is a goal only when it states a number ("—", "全覆盖" are not).
+        found_targets = find_targets(row.target, fold(row.target), [], [])
+        targets += found_targets or [describe(row.target.strip())]
+    return assignment, deadlines, targets
+
+
 def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
     """Put the original (traditional) characters back into every output string."""
     restorer = Restorer(
@@ -162,6 +184,7 @@ def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
     doc.region = back(doc.region)
     for task in doc.tasks:
         task.text, task.section = back(task.text), back(task.section)
+        task.measures = back(task.measures)
         for a in task.lead + task.co:
             a.text = back(a.text)
         for c in task.collective:

@@ -228,12 +228,26 @@ def _docx_table(table) -> TableBlock:
     for row in table.rows:
         try:
             # python-docx repeats the cell object for horizontally and vertically merged
-            # cells, which is how a reader sees them.
-            cells = [cell.text.strip() for cell in row.cells]
+            # cells, which is how a reader sees them; a row starting later than the first
+            # grid column (w:gridBefore) is shifted back under its headers.
+            cells = [""] * row.grid_cols_before + [cell.text.strip() for cell in row.cells]
         except Exception:
-            cells = []
+            cells = _docx_row_fallback(row, table)
         rows.append(cells)
     return TableBlock(rows)
+
+
+def _docx_row_fallback(row, table) -> list[str]:
+    """A row whose vertical merge python-docx cannot follow: each cell's own text, spans repeated."""
+    from docx.table import _Cell
+
+    cells: list[str] = []
+    try:
+        for tc in row._tr.tc_lst:
+            cells.extend([_Cell(tc, table).text.strip()] * max(1, tc.grid_span))
+    except Exception:
+        return []
+    return cells
 
 
 # --- pdf ----------------------------------------------------------------------------------

@@ -276,6 +276,7 @@ def test_parse_policy_prints_exactly_the_json_contract(reference_data):
         "path",
         "section",
         "text",
+        "measures",
         "lead",
         "co",
         "collective",

@@ -106,3 +106,45 @@ def make_xlsx(rows: list[list[object]], merges: list[str] | None = None, title: 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def make_docx_parts(parts: list, merges: dict[int, list] | None = None) -> bytes:
+    """A .docx of paragraphs (str) and tables (lists of rows) in order; ``merges`` maps a table's
+    index among the tables to its ((r1, c1), (r2, c2)) merged ranges."""
+    import docx
+
+    document = docx.Document()
+    tables = 0
+    for part in parts:
+        if isinstance(part, str):
+            document.add_paragraph(part)
+            continue
+        t = document.add_table(rows=len(part), cols=len(part[0]))
+        for r, row in enumerate(part):
+            for c, value in enumerate(row):
+                if value is not None:
+                    t.cell(r, c).text = value
+        for (r1, c1), (r2, c2) in (merges or {}).get(tables, []):
+            keep = t.cell(r1, c1).text
+            t.cell(r1, c1).merge(t.cell(r2, c2)).text = keep
+        tables += 1
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def make_xlsx_sheets(sheets: list[tuple[str, list[list[object]], list[str]]]) -> bytes:
+    """A workbook of several sheets: (title, rows, merged ranges) each."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows, merges in sheets:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        for rng in merges:
+            ws.merge_cells(rng)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

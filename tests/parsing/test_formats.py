@@ -172,6 +172,7 @@ def test_to_dict_contract():
         "path",
         "section",
         "text",
+        "measures",
         "lead",
         "co",
         "collective",

@@ -74,6 +74,8 @@ def validate_draft(draft: dict, region: Region) -> list[str]:
         where = _label(index, task)
         if not (task.get("text") or "").strip():
             errors.append(_("%(where)s has no text.") % {"where": where})
+        if not isinstance(task.get("measures") or "", str):
+            errors.append(_("%(where)s: the measures must be text.") % {"where": where})
         for assignee in task.get("assignees", []):
             if assignee.get("role") not in ROLE_RANK:
                 errors.append(

@@ -136,6 +136,7 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
                 "path": list(task.path),
                 "section": task.section,
                 "text": task.text,
+                "measures": task.measures,
                 "assignees": assignees,
                 "collective": collective,
                 "deadlines": [
@@ -377,6 +378,7 @@ def _write_tasks(document: PolicyDocument, draft: dict, user, result: ImportResu
             "outline_path": list(spec.get("path") or []),
             "section": (spec.get("section") or "")[:200],
             "text": spec["text"].strip(),
+            "measures": (spec.get("measures") or "").strip(),
         }
         task = by_key.pop(key, None)
         if task is None:
@@ -407,7 +409,7 @@ def _write_tasks(document: PolicyDocument, draft: dict, user, result: ImportResu
     Task.objects.filter(pk__in=[t.pk for t in drop]).delete()
     Task.objects.bulk_update(
         [t for t, _spec in matched] + keep,
-        ["position", "label", "outline_path", "section", "text", "version"],
+        ["position", "label", "outline_path", "section", "text", "measures", "version"],
     )
     created = Task.objects.bulk_create([t for t, _spec in to_create])
     for task in created:

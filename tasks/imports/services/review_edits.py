@@ -330,6 +330,7 @@ class _Review:
 def _merge(into: dict, task: dict) -> None:
     """Fold a task into the one before it: text appended, assignees, deadlines and targets combined."""
     into["text"] = "\n".join(filter(None, [into.get("text", ""), task.get("text", "")]))
+    into["measures"] = "\n".join(filter(None, [into.get("measures"), task.get("measures")])) or None
     for assignee in task.get("assignees", []):
         key = assignee.get("department_id")
         same = next(

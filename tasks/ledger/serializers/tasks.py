@@ -63,6 +63,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "outline_path",
             "section",
             "text",
+            "measures",
             "status",
             "progress",
             "version",
@@ -124,6 +125,13 @@ class TaskUpdateSerializer(serializers.Serializer):
     label = serializers.CharField(allow_blank=True, trim_whitespace=False)
     section = serializers.CharField(allow_blank=True, trim_whitespace=False)
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    # Optional even in a PUT, like completion_evidence: clients written before it keep the measures.
+    measures = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        required=False,
+        help_text="The task's specific measures (具体措施), as its table gave them; may be empty.",
+    )
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     # Optional even in a PUT: a client written before the rule existed keeps the task's rule.

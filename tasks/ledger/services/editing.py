@@ -28,7 +28,9 @@ from tasks.models.ledger import EvidenceRule
 from tasks.numbers import parse_digits
 
 # Fields office staff may change through update_task; the rest change through their own workflows.
-EDITABLE_TASK_FIELDS = frozenset({"label", "section", "text", "status", "progress", "completion_evidence"})
+EDITABLE_TASK_FIELDS = frozenset(
+    {"label", "section", "text", "measures", "status", "progress", "completion_evidence"}
+)
 MAX_DIGITS_VALUE = Decimal("1e12")  # DecimalField(max_digits=16, decimal_places=4)
 
 
@@ -122,6 +124,8 @@ def _check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         clean["text"] = str(clean["text"] or "").strip()
         if not clean["text"]:
             raise ValidationError(_("The task text cannot be empty."), code="text")
+    if "measures" in clean:
+        clean["measures"] = str(clean["measures"] or "").strip()
     for field, limit in (("label", 32), ("section", 200)):
         if field in clean:
             clean[field] = str(clean[field] or "").strip()

@@ -65,6 +65,8 @@ class Command(BaseCommand):
         for task in doc["tasks"]:
             write("")
             write(f"[{' / '.join(task['path']) or '—'}] {task['text'][:80]}")
+            if task.get("measures"):
+                write(f"    措施：{task['measures'][:80]}")
             if task["lead"]:
                 write(f"    牵头：{_names(task['lead'])}")
             if task["co"]:
