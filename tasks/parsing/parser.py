@@ -26,6 +26,7 @@ from .targets import describe, find_targets
 from .text_tables import extract_text_tables
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_EMPTY_CELL = re.compile(r"[\s—\-－/／无暂无]*")
 
 
 def parse_document(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
@@ -106,7 +107,8 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
     folded = fold(text)
     row: TableRow | None = unit.table_row
     if row is not None:
-        task.measures = row.measures or None
+        # A cell holding only a dash or 无 says there are none.
+        task.measures = None if _EMPTY_CELL.fullmatch(row.measures or "") else row.measures
         assignment, deadlines, targets = _table_fields(row, text, folded, base_year, rules)
     else:
         assignment, skip = responsibility(text, rules)

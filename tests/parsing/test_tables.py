@@ -482,3 +482,25 @@ def test_a_prose_notice_then_an_attachment_table_of_files_to_draft():
     assert [t.section for t in files] == ["需制定的配套政策文件"] * 2
     assert names(files[1].co) == ["市卫健委"]
     assert names(files[1].collective) == ["各县区政府"]
+
+
+def test_a_main_measures_column_named_by_its_actions_and_a_dash_for_none():
+    # 主要举措 / 工作举措 name the measures column as some offices write it; "—" in it means none.
+    data = make_xlsx(
+        [
+            ["序号", "任务事项", "主要举措", "责任部门", "协办单位", "完成期限"],
+            [
+                1,
+                "推进检查检验结果互认",
+                "建立全市互认平台，二级以上医院全部接入",
+                "市卫健委",
+                "市医保局",
+                "2025年10月底前",
+            ],
+            [2, "开展医疗服务价格评估", "—", "市医保局", "", "2025年12月底前"],
+        ]
+    )
+    first, second = parse_document(data, "a.xlsx").tasks
+    assert (first.text, first.measures) == ("推进检查检验结果互认", "建立全市互认平台，二级以上医院全部接入")
+    assert [a.text for a in first.co] == ["市医保局"]
+    assert (second.text, second.measures) == ("开展医疗服务价格评估", None)
