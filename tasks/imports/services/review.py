@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from regions.models import Department, Region
 from regions.resolve import DepartmentResolver
 from tasks.access import can_import
+from tasks.imports.services.document_region import detect_region
 from tasks.imports.services.importing import (
     DocumentImportError,
     ImportResult,
@@ -32,13 +33,8 @@ from tasks.imports.services.importing import (
     import_document,
     parse_upload,
 )
-from tasks.imports.services.review_edits import (
-    apply_review,
-    draft_revision,
-    review_problems,
-    task_label,
-    unmatched_names,
-)
+from tasks.imports.services.review_checks import review_problems, task_label, unmatched_names
+from tasks.imports.services.review_edits import apply_review, draft_revision
 from tasks.models import DocumentImport
 
 __all__ = [
@@ -127,11 +123,13 @@ def start_import(user, uploaded_file, region: Region) -> DocumentImport:
         raise DocumentImportError(
             _("No tasks were recognised in %(name)s, so there is nothing to review.") % {"name": name}
         )
+    draft = build_draft(parsed, region)
+    draft["detected_region"] = detect_region(draft, region)
     doc_import = DocumentImport(
         original_name=name[:255],
         checksum=checksum_of(data),
         region=region,
-        draft=build_draft(parsed, region),
+        draft=draft,
         text=parsed.text,
         created_by=user,
     )
