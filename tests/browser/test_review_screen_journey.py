@@ -64,7 +64,7 @@ def test_a_clerk_filters_to_problems_maps_a_name_once_adds_a_department_and_conf
     expect(rows.filter(visible=True)).to_have_count(2)
     expect(review.locator("details.task").filter(visible=True)).to_have_count(2)
     expect(review.locator("#task-0")).to_be_hidden()
-    shot(f"-{width}-1-problems")
+    shot("-1-problems")
 
     # 市医疗保障部门 is written in two tasks: mapped once, in the names to map.
     names = review.locator("#names")
@@ -80,12 +80,12 @@ def test_a_clerk_filters_to_problems_maps_a_name_once_adds_a_department_and_conf
     added.get_by_label("名称").fill("郑州市数据局")
     added.get_by_label("地区").select_option(label="郑州市")
     added.get_by_label("用于文中写法").select_option(label="市数据局")
-    shot(f"-{width}-2-mapping")
+    shot("-2-mapping")
     added.get_by_role("button", name="新建单位").click()
     expect(page.locator(".alert-success")).to_contain_text("郑州市数据局")
     expect(page.locator("#names")).to_have_count(0)
     expect(page.locator(".actions .unmapped")).to_have_count(0)
-    shot(f"-{width}-3-mapped")
+    shot("-3-mapped")
 
     page.locator("#review-form").get_by_role("button", name="确认导入").click()
     expect(page).to_have_url(re.compile(r"/documents/\d+/$"))
