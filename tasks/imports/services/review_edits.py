@@ -4,7 +4,8 @@ The draft's shape is `importing.build_draft`'s; the review adds only `remember`,
 chose the department) and `department_input` (a name typed that matched nothing) on assignees, and
 `review_notes` (what the last review could not apply).
 
-Form fields are named by position in the draft: `t3-text`, `t3-a0-name`, `t3-d1-date`, `t3-g_new-text`...
+Form fields are named by position in the draft: `t3-text`, `t3-a0-name`, `t3-d1-date`, `t3-g_new-text`...;
+`map0-key` and `map0-name` map a name as written in every task at once (`review_names.apply_name_maps`).
 A field that is absent leaves its value unchanged, so a browser may send only what changed (a document
 of 150 tasks has more inputs than one request may carry); `revision` guards those positions against a
 draft changed in between.
