@@ -10,17 +10,19 @@ from django.test import Client
 
 from accounts.models import User
 from regions.models import Department, DepartmentAlias, Region
+from regions.resolve import DepartmentResolver
 from tasks.access import may_create_department
 from tasks.imports.review_page import review_context, task_row
 from tasks.imports.services.document_region import detect_region
 from tasks.imports.services.review import (
+    allowed_departments,
     change_region,
     confirm_import,
     create_department,
     department_regions,
 )
-from tasks.imports.services.review_edits import draft_revision
-from tasks.imports.services.review_names import unmatched_groups
+from tasks.imports.services.review_edits import apply_review, draft_revision
+from tasks.imports.services.review_names import reresolve, unmatched_groups
 from tasks.models import Assignment, DocumentImport, PolicyDocument
 from tests.imports.test_import_views import SEED_004, review_url, upload
 from tests.imports.test_importing import SMALL
@@ -388,3 +390,36 @@ def test_the_context_builds_without_the_request(pending, office):
     context = review_context(pending, office)
     assert context["with_problems"] == 2
     assert [g.text for g in context["name_groups"]] == ["市医疗保障部门", "市数据局"]
+
+
+# The pure parts ---------------------------------------------------------------------------------
+
+
+def test_apply_review_maps_a_name_once_without_a_query(pending, zhengzhou, django_assert_num_queries):
+    resolver, departments = DepartmentResolver(zhengzhou), allowed_departments(zhengzhou)
+    key = next(g.key for g in unmatched_groups(pending.draft) if g.text == "市医疗保障部门")
+    with django_assert_num_queries(0):
+        draft = apply_review(
+            pending.draft,
+            {"map0-key": key, "map0-name": "郑州市医疗保障局"},
+            resolver,
+            departments=departments,
+        )
+    mapped = [a for t in draft["tasks"] for a in t["assignees"] if a["text"] == "市医疗保障部门"]
+    assert [(a["department"], a["remember"]) for a in mapped] == [("郑州市医疗保障局", True)] * 2
+    assert [g.text for g in unmatched_groups(draft)] == ["市数据局"]
+
+
+def test_reresolving_keeps_a_hand_mapping_the_new_region_may_assign(pending, zhengzhou, henan):
+    finance = Department.objects.get(region=zhengzhou, name="郑州市财政局")
+    draft = copy.deepcopy(pending.draft)
+    lead = draft["tasks"][1]["assignees"][0]
+    lead.update(department_id=finance.pk, department=finance.name, mapped=True)
+    # For the province the city's bureau is still assignable (a region below); for 长沙市 it is not.
+    kept = reresolve(draft, DepartmentResolver(henan), [d.pk for d in allowed_departments(henan)])
+    assert kept["tasks"][1]["assignees"][0]["department_id"] == finance.pk
+    changsha = Region.objects.get(code="430100")
+    moved = reresolve(draft, DepartmentResolver(changsha), [d.pk for d in allowed_departments(changsha)])
+    assert moved["tasks"][1]["assignees"][0]["department_id"] != finance.pk
+    assert moved["region"] == "430100"
+    assert draft["region"] == "410100", "the draft given is left alone"
