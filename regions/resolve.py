@@ -24,6 +24,72 @@ def normalize_name(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+# What kind of body a name ends with, longest first; bodies of one family may stand for each other
+# (a county's 卫生健康局 is a city's 卫生健康委员会), bodies of different families never do.
+_BODY_FAMILIES = {
+    "人民政府": "government",
+    "政府": "government",
+    "卫生院": "hospital",
+    "医院": "hospital",
+    "委员会": "agency",
+    "办公室": "agency",
+    "局": "agency",
+    "委": "agency",
+    "厅": "agency",
+    "办": "agency",
+    "署": "agency",
+    "中心": "institution",
+    "研究院": "institution",
+    "院": "institution",
+    "所": "institution",
+    "站": "institution",
+    "部": "party",  # 组织部, 宣传部: a 部 is its function (the characters before it)
+    "小组": "group",
+    "协会": "association",
+    "学会": "association",
+    "公司": "company",
+    "集团": "company",
+}
+_BODY_SUFFIXES = sorted(_BODY_FAMILIES, key=len, reverse=True)
+# Characters every kind of body may carry that say nothing of its function.
+_FILLER = frozenset("省市州县区中共委人民政府")
+
+
+@dataclass(frozen=True)
+class Body:
+    """A name read as a kind of body (its ending) and its function (the characters before it)."""
+
+    suffix: str
+    family: str
+    core: str
+
+    def compatible(self, other: Body) -> bool:
+        if self.family and other.family and self.family != other.family:
+            return False
+        # Without a character of function in common (组织 and 宣传), two names are different bodies.
+        mine, theirs = set(self.core), set(other.core)
+        return not (mine and theirs) or bool(mine & theirs)
+
+    def affinity(self, other: Body) -> float:
+        """A bonus for the same ending (a 局 for a 局), less for the same family."""
+        if self.suffix and self.suffix == other.suffix:
+            return 0.15
+        return 0.05 if self.family and self.family == other.family else 0.0
+
+
+def body_of(name: str, place: frozenset[str] = frozenset()) -> Body:
+    """The kind of body `name` (normalized) names: '郑州市医疗保障局' -> 局 (agency), function 医疗保障."""
+    if name.endswith("部门"):  # "医疗保障部门": any department, of whatever ending
+        return Body("", "", "".join(c for c in name[:-2] if c not in _FILLER and c not in place))
+    suffix = next((s for s in _BODY_SUFFIXES if name.endswith(s)), "")
+    rest = name[: len(name) - len(suffix)]
+    return Body(
+        suffix,
+        _BODY_FAMILIES.get(suffix, ""),
+        "".join(c for c in rest if c not in _FILLER and c not in place),
+    )
+
+
 @dataclass
 class Resolution:
     text: str
@@ -37,6 +103,7 @@ class DepartmentResolver:
     def __init__(self, region: Region) -> None:
         self.region = region
         self.chain = self._ancestors(region)  # the region first, then upwards
+        self._places: frozenset[str] | None = None
         region_ids = [r.pk for r in self.chain]
         self.departments = {
             d.pk: d
@@ -93,17 +160,34 @@ class DepartmentResolver:
         return None
 
     def suggest(self, text: str, limit: int = 5) -> list[Department]:
+        """The known names closest to `text`, of a compatible kind of body, the same kind first."""
         key = normalize_name(text)
         names: dict[str, Department] = {}
         for region in self.chain:
             for name, department in self.index[region.pk].items():
                 names.setdefault(name, department)
-        matches = difflib.get_close_matches(key, list(names), n=limit * 3, cutoff=0.4)
+        place = self._place_characters()
+        wanted = body_of(key, place)
+        scored: list[tuple[float, str]] = []
+        for name in names:
+            candidate = body_of(name, place)
+            if not wanted.compatible(candidate):
+                continue
+            ratio = difflib.SequenceMatcher(None, key, name).ratio()
+            if ratio < 0.4 and difflib.SequenceMatcher(None, wanted.core, candidate.core).ratio() < 0.5:
+                continue
+            scored.append((ratio + wanted.affinity(candidate), name))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
         unique: list[Department] = []
-        for name in matches:
+        for _score, name in scored:
             if names[name] not in unique:
                 unique.append(names[name])
         return unique[:limit]
+
+    def _place_characters(self) -> frozenset[str]:
+        if self._places is None:
+            self._places = frozenset("".join(r.name for r in self.chain))
+        return self._places
 
     def collective(self, text: str) -> list[Department]:
         """Departments a collective name stands for: the subordinate governments of the region."""

@@ -43,6 +43,7 @@ __all__ = [
     "leads",
     "may_build_ledger",
     "may_close_period",
+    "may_create_department",
     "may_fill_report",
     "may_handle_failed_deliveries",
     "may_manage_robots",
@@ -192,6 +193,21 @@ def require_reporter(user, task: Task, *, office_too: bool = True) -> None:
 def can_import(user) -> bool:
     """Office staff with a region, and superusers, import documents (for their region and below)."""
     return _office_in_region(user)
+
+
+def may_create_department(user, region) -> bool:
+    """Office staff add a department (from the import review) to their own region or a region below it:
+    the office of the region, or of a region above it; superusers anywhere."""
+    if not _office_in_region(user):
+        return False
+    if user.is_superuser:
+        return True
+    node = region
+    while node is not None:
+        if node.pk == user.region_id:
+            return True
+        node = node.parent
+    return False
 
 
 def may_see_dashboard(user) -> bool:

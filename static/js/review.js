@@ -1,4 +1,5 @@
-// The import review form: fill a department from a suggestion, ask before discarding, and send only
+// The import review form: fill a department from a suggestion, open a task linked to, ask before
+// discarding, and send only
 // the fields that changed. A document of 150 tasks has thousands of inputs, more than the server
 // accepts in one request; the server leaves any field it is not sent as it was.
 (function () {
@@ -21,6 +22,16 @@
     }
   });
 
+  // A link to a task (from the summary or the names to map) opens it if it is folded.
+  function openTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+
   function unchanged(element) {
     if (element.tagName === "SELECT") {
       return Array.prototype.every.call(element.options, function (option) {
@@ -40,6 +51,10 @@
       // Checkboxes are sent only when ticked anyway; hidden fields carry the revision.
       var skip = ["hidden", "checkbox", "radio", "submit", "button"];
       if (!element.name || element.disabled || skip.indexOf(element.type) !== -1) {
+        return;
+      }
+      // The region chooser and the new department's fields are read only as a whole.
+      if (element.closest("[data-send-always]")) {
         return;
       }
       if (unchanged(element)) {

@@ -24,6 +24,7 @@ from api.exceptions import responds_to
 from tasks.access import can_import
 from tasks.imports.filtersets import DocumentImportFilterSet
 from tasks.imports.serializers import (
+    ConfirmSerializer,
     DocumentImportDetailSerializer,
     DocumentImportSerializer,
     ImportResultSerializer,
@@ -116,12 +117,18 @@ class DocumentImportViewSet(
 
     @extend_schema(
         summary="Confirm: import the reviewed draft into the ledger, all or nothing",
-        request=None,
+        request=ConfirmSerializer,
         responses={200: ImportResultSerializer},
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: int) -> Response:
-        result = confirm_import(self.get_object(), request.user)
+        form = ConfirmSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        result = confirm_import(
+            self.get_object(),
+            request.user,
+            acknowledge_unmatched=form.validated_data["acknowledge_unmatched"],
+        )
         return Response(
             {
                 "document": {

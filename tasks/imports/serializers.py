@@ -110,6 +110,14 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
+class ConfirmSerializer(serializers.Serializer):
+    acknowledge_unmatched = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirm although some names as written are mapped to no department (they are not assigned).",
+    )
+
+
 class ImportResultSerializer(serializers.Serializer):
     document = DocumentBriefSerializer()
     created = serializers.BooleanField(help_text="A new document (else an earlier version was updated).")

@@ -6,8 +6,6 @@ request into service calls, and lay the draft out for the template.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -22,23 +20,20 @@ from django.utils.translation import gettext_lazy
 
 from regions.models import Region
 from tasks.access import can_import
-from tasks.imports.services.importing import DocumentImportError, ImportResult, find_existing_document
+from tasks.imports.review_page import LEVEL_INDENT, review_context
+from tasks.imports.services.form_values import checked
+from tasks.imports.services.importing import DocumentImportError, ImportResult
 from tasks.imports.services.review import (
-    allowed_departments,
+    change_region,
     confirm_import,
+    create_department,
     discard_import,
     importable_regions,
     imports_of,
-    review_problems,
     start_import,
-    unmatched_names,
     update_draft,
 )
-from tasks.imports.services.review_edits import draft_revision
-from tasks.models import Assignment, Deadline, DocumentImport, PolicyDocument, Target
-from tasks.models.documents import completion_evidence_default
-
-LEVEL_INDENT = {Region.Level.PROVINCE: "", Region.Level.CITY: "　", Region.Level.COUNTY: "　　"}
+from tasks.models import DocumentImport
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -121,7 +116,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("document_import")
     if request.method == "POST":
         return _review_post(request, doc_import)
-    return render(request, "tasks/imports/review.html", _review_context(doc_import))
+    return render(request, "tasks/imports/review.html", review_context(doc_import, request.user))
 
 
 def _review_post(request: HttpRequest, doc_import: DocumentImport) -> HttpResponse:
@@ -136,7 +131,7 @@ def _review_post(request: HttpRequest, doc_import: DocumentImport) -> HttpRespon
                 request, _("The import of %(name)s was discarded.") % {"name": doc_import.original_name}
             )
         return redirect("document_import")
-    if action not in ("save", "confirm"):
+    if action not in ("save", "confirm", "change_region", "create_department"):
         return HttpResponseBadRequest(_("Unknown action."))
     here = redirect("document_import_review", pk=doc_import.pk)
     try:
@@ -148,8 +143,16 @@ def _review_post(request: HttpRequest, doc_import: DocumentImport) -> HttpRespon
     if action == "save":
         messages.success(request, _("Your changes were saved. Nothing has been imported yet."))
         return here
+    if action == "change_region":
+        _change_region(request, doc_import)
+        return here
+    if action == "create_department":
+        _create_department(request, doc_import)
+        return here
     try:
-        result = confirm_import(doc_import, request.user)
+        result = confirm_import(
+            doc_import, request.user, acknowledge_unmatched=checked(request.POST, "acknowledge_unmatched")
+        )
     except DocumentImportError as error:
         messages.error(request, _("Nothing was imported. Please correct the following and confirm again:"))
         for message in error.messages:
@@ -159,6 +162,50 @@ def _review_post(request: HttpRequest, doc_import: DocumentImport) -> HttpRespon
     for warning in result.warnings:
         messages.warning(request, warning)
     return redirect("document_detail", pk=result.document.pk)
+
+
+def _posted_id(request: HttpRequest, key: str) -> int | None:
+    raw = (request.POST.get(key) or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _change_region(request: HttpRequest, doc_import: DocumentImport) -> None:
+    region = importable_regions(request.user).filter(pk=_posted_id(request, "new_region")).first()
+    if region is None:
+        messages.error(request, _("You may only import documents for your region and the regions below it."))
+        return
+    try:
+        change_region(doc_import, request.user, region)
+    except DocumentImportError as error:
+        messages.error(request, str(error))
+        return
+    messages.success(
+        request,
+        _("The document is now of %(region)s; its names were matched again for that region.")
+        % {"region": region.full_name},
+    )
+
+
+def _create_department(request: HttpRequest, doc_import: DocumentImport) -> None:
+    written = (request.POST.get("new_department-for") or "").strip()
+    try:
+        department = create_department(
+            doc_import,
+            request.user,
+            name=request.POST.get("new_department-name") or "",
+            kind=request.POST.get("new_department-kind") or "",
+            region_id=_posted_id(request, "new_department-region"),
+            written=written,
+        )
+    except (DocumentImportError, PermissionDenied) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+        return
+    messages.success(
+        request,
+        _("%(name)s was added to the departments of %(region)s.")
+        % {"name": department.name, "region": department.region.name},
+    )
 
 
 def _summary(result: ImportResult) -> str:
@@ -178,85 +225,3 @@ def _summary(result: ImportResult) -> str:
         )
         % counts
     )
-
-
-# Laying out the draft ------------------------------------------------------------------------------
-
-
-def _choices(choices) -> list[tuple[str, str]]:
-    # Translated once per page rather than once per select.
-    return [(value, str(label)) for value, label in choices]
-
-
-def _is_date(value) -> bool:
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _task_row(index: int, task: dict, top: int) -> dict:
-    prefix = f"t{index}-"
-    path = task.get("path") or []
-    assignees = [
-        {
-            "prefix": f"{prefix}a{j}-",
-            "item": assignee,
-            "unmatched": assignee.get("department_id") is None,
-            "value": assignee.get("department") or assignee.get("department_input") or "",
-        }
-        for j, assignee in enumerate(task.get("assignees", []))
-    ]
-    return {
-        "index": index,
-        "prefix": prefix,
-        "task": task,
-        "path_label": " › ".join(path) or task.get("number") or "—",
-        "depth": min(max(len(path) - top, 0), 3),
-        "assignees": assignees,
-        "unmatched": sum(1 for a in assignees if a["unmatched"]),
-        "collective": [
-            {"prefix": f"{prefix}c{k}-", "item": item, "count": len(item.get("department_ids", []))}
-            for k, item in enumerate(task.get("collective", []))
-        ],
-        "deadlines": [
-            {"prefix": f"{prefix}d{k}-", "item": deadline, "date_valid": _is_date(deadline.get("date"))}
-            for k, deadline in enumerate(task.get("deadlines", []))
-        ],
-        "targets": [
-            {"prefix": f"{prefix}g{k}-", "item": target} for k, target in enumerate(task.get("targets", []))
-        ],
-    }
-
-
-def _review_context(doc_import: DocumentImport) -> dict:
-    draft = doc_import.draft
-    region = doc_import.region
-    existing = find_existing_document(region, doc_import.checksum, draft.get("doc_number"))
-    tasks = draft.get("tasks", [])
-    # Indent relative to the shallowest task: headings like "一、" are sections, not tasks.
-    top = min((len(t.get("path") or []) for t in tasks), default=0)
-    rows = [_task_row(index, task, top) for index, task in enumerate(tasks)]
-    return {
-        "doc_import": doc_import,
-        "draft": draft,
-        "revision": draft_revision(draft),
-        "region": region,
-        "existing": existing,
-        "same_file": existing is not None and existing.checksum == doc_import.checksum,
-        "rows": rows,
-        "unmatched": unmatched_names(draft),
-        "problems": review_problems(draft),
-        "departments": allowed_departments(region),
-        "issued_on_valid": not draft.get("issued_on") or _is_date(draft.get("issued_on")),
-        "role_choices": _choices(Assignment.Role.choices),
-        "kind_choices": _choices(Deadline.Kind.choices),
-        "op_choices": _choices(Target.Comparator.choices),
-        "document_kinds": _choices(PolicyDocument.Kind.choices),
-        # What the import will set: the reviewer's choice, else the document's rule, else the setting.
-        "completion_evidence_required": draft.get(
-            "completion_evidence_required",
-            existing.completion_evidence_required if existing is not None else completion_evidence_default(),
-        ),
-    }

@@ -802,6 +802,7 @@ CASES = [
         "post",
         lambda w, s: f"{API}/document-imports/{w.document_import(s).pk}/confirm/",
         rule="import_documents",
+        body=lambda w, s, u: {"acknowledge_unmatched": True},
     ),
     Case(
         "import discard",

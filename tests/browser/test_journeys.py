@@ -183,6 +183,12 @@ def test_leader_dashboard_draws_its_charts_and_cards_lead_to_the_list(
         )
 
 
+def unfold(task) -> None:
+    """Open a task of the review screen as a clerk does: tasks without problems come folded."""
+    if task.get_attribute("open") is None:
+        task.locator("summary").first.click()
+
+
 # (e) The office imports a document ------------------------------------------------------------------
 
 DOCUMENT = """郑州市深化医药卫生体制改革工作领导小组文件
@@ -222,11 +228,11 @@ def test_office_imports_a_document_after_mapping_an_unknown_department(
 
     expect(page).to_have_url(re.compile(r"/documents/import/\d+/$"))
     review = page.locator("#review-form")
-    tasks = review.locator("fieldset.task")
+    tasks = review.locator("details.task")
     expect(tasks).to_have_count(3)
     expect(review.locator("textarea").nth(0)).to_have_value(re.compile("推进按病种付费"))
 
-    unmatched = review.locator("fieldset.task.has-unmatched")
+    unmatched = review.locator("details.task.has-unmatched")
     expect(unmatched).to_have_count(1)
     suggestion = unmatched.locator("button.suggestion", has_text="郑州市医疗保障局")
     expect(suggestion).to_be_visible()
@@ -292,19 +298,21 @@ def test_office_imports_a_seed_document_then_edits_and_verifies_one_of_its_tasks
     # The review screen: all 22 items, every department resolved.
     expect(page).to_have_url(re.compile(r"/documents/import/\d+/$"))
     review = page.locator("#review-form")
-    expect(review.locator("fieldset.task")).to_have_count(22)
+    expect(review.locator("details.task")).to_have_count(22)
     expect(review.locator("input[name=doc_number]")).to_have_value("郑医改〔2021〕2号")
-    expect(review.locator("fieldset.task.has-unmatched")).to_have_count(0)
+    expect(review.locator("details.task.has-unmatched")).to_have_count(0)
 
     # Two corrections: a sentence added to item （二）, item （二十二） dropped.
     second = review.locator("#task-1")
-    expect(second.locator("legend .path")).to_contain_text("（二）")
+    expect(second.locator("summary .path")).to_contain_text("（二）")
+    unfold(second)
     text = second.locator("textarea[name='t1-text']")
     original = text.input_value()
     assert original.startswith("推进药品耗材集中采购"), original
     text.fill(original + REVIEW_NOTE)
     last = review.locator("#task-21")
-    expect(last.locator("legend .path")).to_contain_text("（二十二）")
+    expect(last.locator("summary .path")).to_contain_text("（二十二）")
+    unfold(last)
     dropped = last.locator("textarea[name='t21-text']").input_value()
     assert dropped.startswith("做好医改“十三五”总结评估"), dropped
     last.get_by_label("删除此项").check()

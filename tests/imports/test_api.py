@@ -104,8 +104,17 @@ def test_a_review_of_an_older_revision_is_refused_and_changes_nothing(office_api
     assert DocumentImport.objects.get().draft == draft
 
 
-def test_confirming_imports_the_document(office_api, pending):
+def test_confirming_with_unmapped_names_needs_an_acknowledgement(office_api, pending):
     response = office_api.post(f"{LIST}{pending['id']}/confirm/")
+    assert response.status_code == 400
+    assert "市财政局" in response.json()["detail"]
+    assert PolicyDocument.objects.count() == 0
+
+
+def test_confirming_imports_the_document(office_api, pending):
+    response = office_api.post(
+        f"{LIST}{pending['id']}/confirm/", {"acknowledge_unmatched": True}, format="json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     document = PolicyDocument.objects.get()
@@ -144,6 +153,6 @@ def test_discarding_drops_the_draft_and_its_file(office_api, pending):
 def test_a_second_upload_of_the_same_document_previews_the_document_it_updates(
     office_api, pending, zhengzhou
 ):
-    office_api.post(f"{LIST}{pending['id']}/confirm/")
+    office_api.post(f"{LIST}{pending['id']}/confirm/", {"acknowledge_unmatched": True}, format="json")
     again = upload(office_api, SMALL.encode(), zhengzhou).json()
     assert again["existing_document"]["id"] == PolicyDocument.objects.get().pk

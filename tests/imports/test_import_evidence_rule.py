@@ -14,7 +14,12 @@ CHECKBOX = 'name="completion_evidence_required" value="1"'
 
 
 def confirm(client, doc_import, **fields) -> PolicyDocument:
-    form = {"revision": draft_revision(doc_import.draft), "action": "confirm", **fields}
+    form = {
+        "revision": draft_revision(doc_import.draft),
+        "action": "confirm",
+        "acknowledge_unmatched": "1",
+        **fields,
+    }
     response = client.post(review_url(doc_import), form)
     assert response.status_code == 302, response.content.decode()[:500]
     return PolicyDocument.objects.get()

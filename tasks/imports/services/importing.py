@@ -170,6 +170,7 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
         "issued_on": parsed.issued_on.isoformat() if parsed.issued_on else None,
         "base_year": parsed.base_year,
         "region": region.code,
+        "header_region": parsed.region,  # the place the parser read in the issuer or the title
         "kind": guess_kind(parsed.title),
         "warnings": list(parsed.warnings),
         "outline": [

@@ -8,6 +8,7 @@ the user is office staff (or a superuser) acting within their region.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
@@ -22,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from regions.models import Department, Region
 from regions.resolve import DepartmentResolver
-from tasks.access import can_import
+from tasks.access import can_import, may_create_department
+from tasks.imports.services.document_region import detect_region
+from tasks.imports.services.draft_validation import validate_draft
 from tasks.imports.services.importing import (
     DocumentImportError,
     ImportResult,
@@ -32,18 +35,20 @@ from tasks.imports.services.importing import (
     import_document,
     parse_upload,
 )
-from tasks.imports.services.review_edits import (
-    apply_review,
-    draft_revision,
-    review_problems,
-    task_label,
-    unmatched_names,
-)
+from tasks.imports.services.review_checks import review_problems, task_label, unmatched_names
+from tasks.imports.services.review_edits import apply_review, draft_revision
+from tasks.imports.services.review_names import map_name, reresolve
 from tasks.models import DocumentImport
+
+# A subordinate government needs the region it governs: those come with the reference data.
+NEW_DEPARTMENT_KINDS = (Department.Kind.GOVERNMENT_DEPARTMENT, Department.Kind.OTHER)
 
 __all__ = [
     "allowed_departments",
     "apply_review",
+    "change_region",
+    "create_department",
+    "department_regions",
     "confirm_import",
     "discard_import",
     "draft_revision",
@@ -127,11 +132,13 @@ def start_import(user, uploaded_file, region: Region) -> DocumentImport:
         raise DocumentImportError(
             _("No tasks were recognised in %(name)s, so there is nothing to review.") % {"name": name}
         )
+    draft = build_draft(parsed, region)
+    draft["detected_region"] = detect_region(draft, region)
     doc_import = DocumentImport(
         original_name=name[:255],
         checksum=checksum_of(data),
         region=region,
-        draft=build_draft(parsed, region),
+        draft=draft,
         text=parsed.text,
         created_by=user,
     )
@@ -179,8 +186,18 @@ def update_draft(doc_import: DocumentImport, user, data: Mapping[str, Any]) -> D
     return doc_import
 
 
-def confirm_import(doc_import: DocumentImport, user) -> ImportResult:
-    """Import the reviewed draft in one transaction and mark the DocumentImport imported."""
+def unmatched_refusal(names: list[str]) -> str:
+    return _(
+        "No department is mapped for: %(names)s. Map them, or tick “Import without these names” to confirm anyway."
+    ) % {"names": "、".join(names)}
+
+
+def confirm_import(doc_import: DocumentImport, user, *, acknowledge_unmatched: bool = False) -> ImportResult:
+    """Import the reviewed draft in one transaction and mark the DocumentImport imported.
+
+    Names no department stands for are not assigned; nothing is dropped silently, so confirming with
+    such names needs `acknowledge_unmatched`.
+    """
     _check_import(user, doc_import)
     result = None
     previous_file = None
@@ -188,7 +205,12 @@ def confirm_import(doc_import: DocumentImport, user) -> ImportResult:
         with transaction.atomic():
             locked = _locked_draft(doc_import)
             problems = review_problems(locked.draft)
+            unmatched = unmatched_names(locked.draft)
+            if unmatched and not acknowledge_unmatched:
+                problems.append(unmatched_refusal(unmatched))
             if problems:
+                # Every reason at once, the import's own included, so one correction round suffices.
+                problems += validate_draft(locked.draft, locked.region)
                 raise DocumentImportError(problems)
             try:
                 with locked.file.open("rb") as handle:
@@ -223,6 +245,68 @@ def confirm_import(doc_import: DocumentImport, user) -> ImportResult:
             _("No department was assigned for: %(names)s.") % {"names": "、".join(unmatched)}
         )
     return result
+
+
+def department_regions(user, region: Region) -> list[Region]:
+    """Where a department added during the review of a document of `region` may go: the regions the
+    document may assign (the region, those above and below it) that the user may add departments to."""
+    chain, node = [], region
+    while node is not None:
+        chain.append(node.pk)
+        node = node.parent
+    candidates = (
+        Region.objects.filter(Q(pk__in=chain) | Q(pk__in=Region.objects.subtree(region)))
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    return [r for r in candidates if may_create_department(user, r)]
+
+
+def create_department(
+    doc_import: DocumentImport, user, *, name: str, kind: str, region_id: int | None, written: str = ""
+) -> Department:
+    """Add a department missing from the reference data; the name as written (`written`, a key of
+    `review_names.unmatched_groups`) is then mapped to it in every task, and remembered when confirmed."""
+    _check_import(user, doc_import)
+    name = " ".join((name or "").split())
+    if not name:
+        raise DocumentImportError(_("Give the name of the department to add."))
+    if kind not in NEW_DEPARTMENT_KINDS:
+        raise DocumentImportError(_("Choose the kind of the department to add."))
+    region = next((r for r in department_regions(user, doc_import.region) if r.pk == region_id), None)
+    if region is None:
+        raise PermissionDenied(_("You may only add departments to your region and the regions below it."))
+    with transaction.atomic():
+        locked = _locked_draft(doc_import)
+        if Department.objects.filter(region=region, name=name).exists():
+            raise DocumentImportError(
+                _("%(region)s already has a department called %(name)s; choose it from the list.")
+                % {"region": region.name, "name": name}
+            )
+        department = Department.objects.create(region=region, name=name[:100], kind=kind)
+        if written:
+            draft = copy.deepcopy(locked.draft)
+            map_name(draft, written, department)
+            locked.draft = draft
+            locked.save(update_fields=["draft"])
+    doc_import.draft = locked.draft
+    return department
+
+
+def change_region(doc_import: DocumentImport, user, region: Region) -> DocumentImport:
+    """Move the import to another region of the user's scope: its names and collective assignees
+    (各县（区）人民政府) are resolved again for that region, in one transaction."""
+    _check_import(user, doc_import)
+    _check_region(user, region)
+    with transaction.atomic():
+        locked = _locked_draft(doc_import)
+        if locked.region_id != region.pk:
+            allowed = [d.pk for d in allowed_departments(region)]
+            locked.draft = reresolve(locked.draft, DepartmentResolver(region), allowed)
+            locked.region = region
+            locked.save(update_fields=["draft", "region"])
+    doc_import.draft, doc_import.region = locked.draft, locked.region
+    return doc_import
 
 
 def discard_import(doc_import: DocumentImport, user) -> None:

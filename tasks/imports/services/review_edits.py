@@ -4,7 +4,8 @@ The draft's shape is `importing.build_draft`'s; the review adds only `remember`,
 chose the department) and `department_input` (a name typed that matched nothing) on assignees, and
 `review_notes` (what the last review could not apply).
 
-Form fields are named by position in the draft: `t3-text`, `t3-a0-name`, `t3-d1-date`, `t3-g_new-text`...
+Form fields are named by position in the draft: `t3-text`, `t3-a0-name`, `t3-d1-date`, `t3-g_new-text`...;
+`map0-key` and `map0-name` map a name as written in every task at once (`review_names.apply_name_maps`).
 A field that is absent leaves its value unchanged, so a browser may send only what changed (a document
 of 150 tasks has more inputs than one request may carry); `revision` guards those positions against a
 draft changed in between.
@@ -15,10 +16,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,7 +25,10 @@ from django.utils.translation import gettext as _
 from regions.models import Department
 from regions.resolve import DepartmentResolver, normalize_name
 from tasks.imports.services.draft_validation import OPS
+from tasks.imports.services.form_values import checked, clean_text, form_number, value_of
 from tasks.imports.services.importing import DocumentImportError
+from tasks.imports.services.review_checks import task_label, unknown_department_message
+from tasks.imports.services.review_names import apply_name_maps
 from tasks.models import Deadline, PolicyDocument
 from tasks.models.ledger import ROLE_RANK
 from tasks.numbers import parse_digits
@@ -35,54 +37,12 @@ from tasks.parsing.targets import describe
 
 ROLES = tuple(ROLE_RANK)
 DEADLINE_KINDS = tuple(Deadline.Kind.values)
-_INTEGER = re.compile(r"[+-]?\d+")
-_FALSE = {"", "0", "off", "false"}
 
 
 def draft_revision(draft: dict) -> str:
     """A short fingerprint of a draft; the form sends it back so edits apply to the draft they were made on."""
     encoded = json.dumps(draft, sort_keys=True, ensure_ascii=False, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:16]
-
-
-def task_label(index: int, task: dict) -> str:
-    return _("Task %(index)s (%(number)s)") % {"index": index + 1, "number": task.get("number") or "—"}
-
-
-def _value(data: Mapping, key: str) -> str | None:
-    """The last value sent for `key` (QueryDict or a mapping of lists or strings), None if absent."""
-    values = data.getlist(key) if hasattr(data, "getlist") else data.get(key)
-    if values is None:
-        return None
-    if isinstance(values, str):
-        return values
-    values = list(values)
-    return str(values[-1]) if values else None
-
-
-def _checked(data: Mapping, key: str) -> bool:
-    value = _value(data, key)
-    return value is not None and value.strip().lower() not in _FALSE
-
-
-def _number(raw: str) -> int | float | str | None:
-    """A number typed in a form; what isn't one is kept as typed, for the import to report."""
-    text = raw.strip().replace(",", "")
-    if not text:
-        return None
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return raw.strip()
-    if number.is_finite() and Decimal(repr(float(number))) == number:
-        return float(number)
-    return raw.strip()
-
-
-def _text(raw: str) -> str:
-    return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class _Review:
@@ -102,12 +62,12 @@ class _Review:
         for department in departments or ():
             self.by_name.setdefault(normalize_name(department.name), department)
         # A complete form posts every checkbox it shows, so an absent one is unticked; otherwise unknown.
-        self.complete = _checked(data, "review_form")
+        self.complete = checked(data, "review_form")
         self.base_year = base_year
         self.notes: list[str] = []
 
     def get(self, key: str) -> str | None:
-        return _value(self.data, key)
+        return value_of(self.data, key)
 
     def find(self, name: str) -> Department | None:
         return self.by_name.get(normalize_name(name)) or self.resolver.resolve(name).department
@@ -121,7 +81,7 @@ class _Review:
         for key in ("title", "doc_number", "issuer"):
             value = self.get(key)
             if value is not None and (value.strip() or draft.get(key) is not None):
-                draft[key] = _text(value)
+                draft[key] = clean_text(value)
         issued_on = self.get("issued_on")
         if issued_on is not None:
             draft["issued_on"] = issued_on.strip() or None
@@ -132,7 +92,7 @@ class _Review:
             # 销号须提交佐证材料: a checkbox, so only a complete form says it is unticked. Left as the page
             # showed it (`completion_evidence_shown`), a draft without the key keeps taking the default
             # (the re-imported document's rule, else the setting) and a form saved as rendered changes nothing.
-            ticked = _checked(self.data, "completion_evidence_required")
+            ticked = checked(self.data, "completion_evidence_required")
             shown = self.get("completion_evidence_shown")
             if "completion_evidence_required" in draft or shown is None or ticked != (shown == "1"):
                 draft["completion_evidence_required"] = ticked
@@ -143,10 +103,10 @@ class _Review:
         prefix, where = f"t{index}-", task_label(index, task)
         text = self.get(prefix + "text")
         if text is not None:
-            task["text"] = _text(text)
+            task["text"] = clean_text(text)
         section = self.get(prefix + "section")
         if section is not None:
-            task["section"] = _text(section)
+            task["section"] = clean_text(section)
         task["assignees"] = self.assignees(prefix, where, task.get("assignees", []))
         task["collective"] = self.collective(prefix, where, task.get("collective", []))
         task["deadlines"] = self.deadlines(prefix, where, task.get("deadlines", []))
@@ -165,14 +125,14 @@ class _Review:
         kept = []
         for j, assignee in enumerate(assignees):
             key = f"{prefix}a{j}-"
-            if _checked(self.data, key + "remove"):
+            if checked(self.data, key + "remove"):
                 continue
             self.role(key + "role", assignee, where)
             name = self.get(key + "name")
             if name is not None:
                 self.assign(assignee, name.strip(), where)
             if self.complete or self.get(key + "remember") is not None:
-                remember = _checked(self.data, key + "remember")
+                remember = checked(self.data, key + "remember")
                 if remember or "remember" in assignee:
                     assignee["remember"] = remember
             kept.append(assignee)
@@ -213,7 +173,7 @@ class _Review:
         kept = []
         for k, item in enumerate(items):
             key = f"{prefix}c{k}-"
-            if not _checked(self.data, key + "remove"):
+            if not checked(self.data, key + "remove"):
                 self.role(key + "role", item, where)
                 kept.append(item)
         return kept
@@ -222,7 +182,7 @@ class _Review:
         kept = []
         for k, deadline in enumerate(deadlines):
             key = f"{prefix}d{k}-"
-            if _checked(self.data, key + "remove"):
+            if checked(self.data, key + "remove"):
                 continue
             self.deadline_fields(key, deadline, where)
             if deadline.get("text") or deadline.get("date"):
@@ -247,7 +207,7 @@ class _Review:
     def deadline_fields(self, key: str, deadline: dict, where: str) -> None:
         text = self.get(key + "text")
         if text is not None:
-            deadline["text"] = _text(text)
+            deadline["text"] = clean_text(text)
         when = self.get(key + "date")
         if when is not None:
             deadline["date"] = when.strip() or None
@@ -273,14 +233,14 @@ class _Review:
         kept = []
         for k, target in enumerate(targets):
             key = f"{prefix}g{k}-"
-            if not _checked(self.data, key + "remove"):
+            if not checked(self.data, key + "remove"):
                 self.target_fields(key, target, where)
                 kept.append(target)
         key = prefix + "g_new-"
         fields = ("text", "metric", "value", "upper", "baseline", "unit", "year")
         if any((self.get(key + name) or "").strip() for name in fields):
             # Read the phrase as the parser would ("病种数不少于100个"); fields sent override it.
-            parsed = describe(_text(self.get(key + "text") or ""))
+            parsed = describe(clean_text(self.get(key + "text") or ""))
             added = {
                 "text": parsed.text,
                 "metric": parsed.metric or "",
@@ -302,7 +262,7 @@ class _Review:
         for name in ("text", "metric", "unit"):
             value = self.get(key + name)
             if value is not None:
-                target[name] = _text(value)
+                target[name] = clean_text(value)
         op = self.get(key + "op")
         if op is not None:
             if op in OPS:
@@ -312,7 +272,7 @@ class _Review:
         for name in ("value", "upper", "baseline"):
             value = self.get(key + name)
             if value is not None:
-                target[name] = _number(value)
+                target[name] = form_number(value)
         year = self.get(key + "year")
         if year is not None:
             year = year.strip()
@@ -380,7 +340,7 @@ def apply_review(
     nothing stays unresolved and is reported in the result's `review_notes`. Raises DocumentImportError
     when `data` was made for another revision of the draft.
     """
-    revision = _value(data, "revision")
+    revision = value_of(data, "revision")
     if revision is not None and revision != draft_revision(draft):
         raise DocumentImportError(
             _(
@@ -397,9 +357,9 @@ def apply_review(
             task.setdefault(key, [])
         review.task(index, task)
         prefix = f"t{index}-"
-        if _checked(data, prefix + "drop"):
+        if checked(data, prefix + "drop"):
             continue
-        if _checked(data, prefix + "merge"):
+        if checked(data, prefix + "merge"):
             if kept:
                 _merge(kept[-1], task)
                 continue
@@ -409,32 +369,8 @@ def apply_review(
             )
         kept.append(task)
     result["tasks"] = kept
+    # A name mapped once in the summary applies to every task that writes it, after the tasks' own edits.
+    for _key, name in apply_name_maps(result, data, review.find):
+        review.notes.append(unknown_department_message(_("All tasks"), name))
     result["review_notes"] = review.notes
     return result
-
-
-def unknown_department_message(where: str, name: str) -> str:
-    return _(
-        "%(where)s: “%(name)s” is not a known department; choose one from the list or leave the field empty."
-    ) % {"where": where, "name": name}
-
-
-def review_problems(draft: dict) -> list[str]:
-    """What stops a reviewed draft from being confirmed beyond the import's own validation."""
-    return [
-        unknown_department_message(task_label(index, task), assignee["department_input"])
-        for index, task in enumerate(draft.get("tasks", []))
-        for assignee in task.get("assignees", [])
-        if assignee.get("department_input") and assignee.get("department_id") is None
-    ]
-
-
-def unmatched_names(draft: dict) -> list[str]:
-    """Names as written that no department stands for; the import skips them."""
-    names = {
-        a.get("text", "")
-        for t in draft.get("tasks", [])
-        for a in t.get("assignees", [])
-        if a.get("department_id") is None
-    }
-    return sorted(filter(None, names))
