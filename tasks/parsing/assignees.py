@@ -28,6 +28,11 @@ _CENTRAL = re.compile(r"^(国家|中央|中共|国务院|全国|人民银行|人
 _DEPT_SUFFIX = re.compile(
     r"(局|委|办|厅|部|署|府|组|室|司|办公室|委员会|政府|工会|残联|妇联|团委|红十字会|协会|总会|中心|银保监局|监管局)$"
 )
+# Time limits written inside a responsibility list ("（市卫健委负责，长期坚持）") are not names.
+_NOT_A_NAME = re.compile(
+    r"^(?:长期坚持|长期推进|长期有效|持续推进|持续开展|持续实施|常态化开展|常态化推进|长期|持续|"
+    r"定期.{0,6}|每(?:个)?(?:月|季度|季|半年|年度|年|周|旬).{0,6})$|\d{4}\s*年|\d{1,2}\s*月|^(?:年底|年内|年末|上半年|下半年)"
+)
 _SPECIAL_SUBJECTS = {"省里", "市里", "县里", "区里", "省上", "市上"}
 _SUBJECT_VERB = (
     r"(?:要|将|应当|应|须|必须|需|负责|牵头|至少|也要|都要|均要|会同|联合|共同|统一|积极|全面|制定|出台|建立|"
@@ -44,6 +49,7 @@ class Assignment:
     lead: list[str] = field(default_factory=list)
     co: list[str] = field(default_factory=list)
     collective: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # name -> rule (see CONFIDENCE)
 
     def empty(self) -> bool:
         return not (self.lead or self.co or self.collective)
@@ -52,6 +58,23 @@ class Assignment:
         for attr in ("lead", "co", "collective"):
             mine = getattr(self, attr)
             mine.extend(x for x in getattr(other, attr) if x not in mine)
+        for name, reason in other.reasons.items():
+            self.reasons.setdefault(name, reason)
+
+    def add(self, attr: str, names: list[str], reason: str) -> None:
+        """Add names not yet listed in any role, remembering the rule that named them."""
+        taken = {*self.lead, *self.co, *self.collective}
+        for name in names:
+            if name not in taken:
+                getattr(self, attr).append(name)
+                self.reasons.setdefault(name, reason)
+                taken.add(name)
+
+    def tag(self, reason: str) -> Assignment:
+        """Name the rule for every name that has none yet."""
+        for name in (*self.lead, *self.co, *self.collective):
+            self.reasons.setdefault(name, reason)
+        return self
 
 
 @dataclass
@@ -118,7 +141,7 @@ def split_names(text: str) -> list[str]:
         part = re.sub(r"^(?:由|请|责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门)[:：]?", "", part)
         part = re.sub(r"等(?:相关|有关)?(?:部门|单位)?$", "", part)
         part = re.sub(r"等(?:相关|有关)?(?:部门|单位).*$", "", part)
-        if not part or len(part) < 2 or _RULE_TEXT.search(part):
+        if not part or len(part) < 2 or _RULE_TEXT.search(part) or _NOT_A_NAME.search(part):
             continue
         for name in _split_and(part):
             name = name.strip("等")
@@ -211,7 +234,7 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
         parsed = _parse_list(text[start + 1 : stop], rules)
         if parsed.empty():
             continue
-        result.merge(parsed)
+        result.merge(parsed.tag("bracket"))
         spans.append((start, stop if cut else end))
     for m in _LABELLED.finditer(folded):
         if any(s <= m.start() < e for s, e in spans):
@@ -237,6 +260,7 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
             result.co.extend(people)
         else:
             result.merge(_parse_list(value, rules))
+        result.tag("labelled-line")
         spans.append((m.start(), value_end))
     if result.empty():
         prose = _prose_roles(text)
@@ -245,28 +269,81 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
     return result, spans
 
 
+# A sentence that names who does it: "请X牵头，会同Y…", "由X牵头", "责成X…", "会议要求X…".
+_INTRO = re.compile(r"^(?:会议(要求|决定|明确|议定|提出|同意|责成)[,，:：]?)?(请|责成|由|要求)?")
+_INTRO_REASON = {"请": "minutes-请", "责成": "minutes-责成", "由": "prose-由", "要求": "minutes-要求"}
+# Words that end the subject of such a sentence (its verb, or what opens the predicate).
+_PROSE_VERB = re.compile(
+    r"分别负责|共同负责|牵头负责|负责(?!制|人|同志)|牵头|会同|联合|配合|协助|参与|要|根据|按照|依据|结合|抓紧|尽快|"
+    r"加快|进一步|认真|切实|做好|抓好|研究|制定|组织|督促|指导|继续|立即|针对|统筹|加强|完善|推进|落实|开展|"
+    r"对|就|在|于"
+)
+_CO_VERB = re.compile(
+    r"(?:会同|联合|协同)([^,，。;；]{2,80}?)(?:等(?:相关|有关)?(?:部门|单位)?)?"
+    r"(?=[,，。;；]|共同|负责|推进|实施|研究|制定|开展|组织|落实|推动|做好|抓紧|尽快|加快|进一步|$)"
+)
+_CO_CLAUSE = re.compile(
+    r"(.{2,80}?)(?:等(?:相关|有关)?(?:部门|单位))?(配合|参与|协助)(?:实施|落实|做好|开展)?.*"
+)
+
+
+_PEOPLE = re.compile(r"^各位|同志|领导|负责人|干部|职工$")
+
+
+def _org_subject(clause: str) -> tuple[list[str], str] | None:
+    """The organisations a clause opens with and the verb after them, or None.
+
+    The first verb that leaves only organisation names before it wins ("市政策研究室牵头" is
+    not cut at "研究"); people ("分管副市长"), "会议" and phrases are not organisations.
+    """
+    for m in _PROSE_VERB.finditer(fold(clause), 2, 82):
+        names = split_names(clause[: m.start()])
+        if names and all(_is_org(n) or is_collective(n) and not _PEOPLE.search(n) for n in names):
+            return names, m.group(0)
+    return None
+
+
 def _prose_roles(text: str) -> Assignment:
-    """'由X牵头，会同Y、Z…' and 'X牵头，Y、Z配合' written out in the sentence."""
+    """Responsibility written as a sentence: '由X牵头，会同Y、Z…', '请X负责…', 'X、Y分别负责…',
+    'X牵头，Y、Z配合', '会议要求X…'. The subject leads; 会同/配合/协助 name the cooperating ones."""
     result = Assignment()
-    folded = fold(text)
-    m = re.search(r"由([^,，。;；]{2,60}?)牵头", folded)
-    if m:
-        names = [n for n in split_names(text[m.start(1) : m.end(1)]) if _is_org(n)]
-        result.lead.extend(names)
-        for m2 in re.finditer(
-            r"会同([^,，。;；]{2,80}?)(?:等(?:部门|单位)?)?(?=[,，。;；]|共同|负责|推进|实施|研究|制定|开展|组织|落实|推动)",
-            folded,
-        ):
-            result.co.extend(n for n in split_names(text[m2.start(1) : m2.end(1)]) if _is_org(n))
-        return result
-    for clause in split_top(text, "，,；;。"):
-        c = strip_all_space(clause)
-        m = re.fullmatch(r"(.{2,80}?)(牵头|配合|参与|协助)(?:实施|落实)?", fold(c))
-        if not m:
-            continue
-        names = split_names(c[: m.end(1)])
-        if names and all(_is_org(n) for n in names):
-            (result.lead if m.group(2) == "牵头" else result.co).extend(names)
+    for sentence in split_top(strip_all_space(text), "。；;!！?？\n"):
+        clauses = [c for c in split_top(sentence, ",，:：") if c]
+        for i, clause in enumerate(clauses):
+            fc = _LEADING_TIME.sub("", fold(clause))
+            offset = len(clause) - len(fc)
+            intro = _INTRO.match(fc)
+            # "会议要求市财政局…" reads as "要求市财政局…".
+            word = intro.group(2) or ("要求" if intro.group(1) else None)
+            body = clause[offset + intro.end() :]
+            found = _org_subject(body) if body else None
+            if found is None:
+                continue
+            names, verb = found
+            if word is None and verb not in ("牵头", "牵头负责", "分别负责", "负责"):
+                continue  # "X要…" is a grammatical subject: subjects() reads those
+            if verb in ("配合", "协助", "参与"):
+                result.add("co", names, "prose-配合")
+                continue
+            reason = _INTRO_REASON.get(word or "", "prose-" + verb)
+            everyone = verb == "分别负责" or (verb in ("牵头", "牵头负责") and word in ("由", None))
+            for n, name in enumerate(names):
+                if is_collective(name):
+                    result.add("collective", [name], reason)
+                elif everyone or not result.lead and n == 0:
+                    result.add("lead", [name], reason)
+                else:
+                    result.add("co", [name], reason)
+            rest = "，".join(clauses[i:])
+            for m2 in _CO_VERB.finditer(fold(rest)):
+                co = [n for n in split_names(rest[m2.start(1) : m2.end(1)]) if _is_org(n)]
+                result.add("co", co, reason)
+            for later in clauses[i + 1 :]:
+                m3 = _CO_CLAUSE.fullmatch(fold(later))
+                if m3:
+                    co = split_names(later[: m3.end(1)])
+                    if co and all(_is_org(n) for n in co):
+                        result.add("co", co, reason)
     if result.co and not result.lead:
         return Assignment()
     return result
@@ -312,11 +389,39 @@ def subjects(text: str) -> Assignment:
                         result.lead.append(n)
                     elif n not in result.lead and n not in result.co:
                         result.co.append(n)
+            result.tag("prose-subject")
         for m in _OBJECT.finditer(fc):
             for n in split_names(c[m.start(1) : m.end(1)]):
                 if n not in result.co and not is_collective(n):
                     result.co.append(n)
+            result.tag("object-list")
     return result
+
+
+# --- confidence ---------------------------------------------------------------------------
+
+# How sure each rule is that it named the right organisation in the right role (a prior per rule).
+_CONFIDENCE = {
+    "bracket": 0.95,
+    "labelled-line": 0.95,
+    "table-column": 0.95,
+    "table-responsibility": 0.85,
+    "prose-由": 0.85,
+    "minutes-请": 0.8,
+    "minutes-责成": 0.8,
+    "minutes-要求": 0.75,
+    "prose-牵头": 0.8,
+    "prose-牵头负责": 0.8,
+    "prose-分别负责": 0.8,
+    "prose-负责": 0.7,
+    "prose-配合": 0.7,
+    "prose-subject": 0.6,
+    "object-list": 0.5,
+}
+
+
+def confidence_of(reason: str) -> float:
+    return _CONFIDENCE.get(reason, 0.5)
 
 
 # --- normalised names -------------------------------------------------------------------------

@@ -62,7 +62,13 @@ def needs_t2s(text: str) -> bool:
             cjk += 1
             if ord(ch) in table:
                 changed += 1
-    return changed >= 3 and changed > cjk * 0.01
+    if changed >= 3 and changed > cjk * 0.01:
+        return True
+    # A simplified document with a traditional responsibility phrase pasted in still names its lead.
+    return any(word in text for word in _TRADITIONAL_ROLE_WORDS)
+
+
+_TRADITIONAL_ROLE_WORDS = ("牽頭", "負責", "會同", "協助", "責任單位", "責成", "牽頭單位")
 
 
 @lru_cache(maxsize=8192)

@@ -9,6 +9,7 @@ from .assignees import (
     DocRules,
     build_assignees,
     build_collective,
+    confidence_of,
     responsibility,
     split_names,
     subjects,
@@ -106,6 +107,7 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
         assignment = Assignment()
         assignment.lead.extend(n for n in split_names(row.lead) if n)
         assignment.co.extend(n for n in split_names(row.co) if n)
+        assignment.tag("table-column")
         if row.resp:
             resp, _ = responsibility(
                 f"（{row.resp}负责）" if "负责" not in row.resp else f"（{row.resp}）", rules
@@ -113,8 +115,10 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
             if not resp.lead and not resp.co:
                 resp.lead = split_names(row.resp)[:1]
                 resp.co = split_names(row.resp)[1:]
+            resp.reasons = {}
+            resp.tag("table-responsibility")
             if assignment.lead:
-                assignment.co.extend(n for n in resp.lead + resp.co if n not in assignment.lead)
+                assignment.add("co", resp.lead + resp.co, "table-responsibility")
             else:
                 assignment.merge(resp)
         if assignment.empty():
@@ -135,18 +139,51 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
         if assignment.empty():
             assignment = subjects(text)
         found = find_deadlines(text, base_year, folded)
-        found = [f for f in found if not any(s <= f.start < e for s, e in skip)]
+        # Phrases inside a responsibility list are names, except a time limit listed there
+        # ("（市卫健委负责，长期坚持）").
+        found = [
+            f
+            for f in found
+            if f.deadline.kind in ("ongoing", "start") or not any(s <= f.start < e for s, e in skip)
+        ]
         deadlines = [f.deadline for f in found]
         spans = [(f.start, f.end, f.deadline.year) for f in found]
         targets = find_targets(text, folded, spans, skip)
     people = assignment.lead + assignment.co
     normalized = build_assignees(people)
+    for assignee, name in zip(normalized, people, strict=True):
+        assignee.reason = assignment.reasons.get(name, "unknown")
+        assignee.confidence = confidence_of(assignee.reason)
     task.lead = normalized[: len(assignment.lead)]
     task.co = normalized[len(assignment.lead) :]
     task.collective = build_collective(assignment.collective)
     task.deadlines = deadlines
     task.targets = targets
+    task.confidence, task.reason = _task_confidence(task)
     return task
+
+
+# How sure the outline is that a unit is one task: a table row or a numbered item is, a sentence
+# picked out of running prose less so.
+_UNIT_CONFIDENCE = {
+    "table": (0.95, "table-row"),
+    "text": (0.9, "numbered-item"),
+    "prose": (0.7, "prose-sentence"),
+}
+
+
+def _task_confidence(task: Task) -> tuple[float, str]:
+    """The weakest of: how the task was found, and how its lead was named (nobody named: low)."""
+    confidence, reason = _UNIT_CONFIDENCE.get(task.source, (0.7, task.source))
+    if task.lead:
+        weakest = min(task.lead, key=lambda a: a.confidence)
+        if weakest.confidence < confidence:
+            confidence, reason = weakest.confidence, weakest.reason
+    elif not task.collective:
+        confidence, reason = min(confidence, 0.4), "no-assignee"
+    elif confidence > 0.7:
+        confidence, reason = 0.7, "collective-only"
+    return confidence, reason
 
 
 def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
