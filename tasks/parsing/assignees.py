@@ -278,6 +278,7 @@ _PROSE_VERB = re.compile(
     r"加快|进一步|认真|切实|做好|抓好|研究|制定|组织|督促|指导|继续|立即|针对|统筹|加强|完善|推进|落实|开展|"
     r"对|就|在|于"
 )
+_PROSE_HINT = re.compile(r"请|由|责成|要求|牵头|负责|請|責成|牽頭|負責")
 _CO_VERB = re.compile(
     r"(?:会同|联合|协同)([^,，。;；]{2,80}?)(?:等(?:相关|有关)?(?:部门|单位)?)?"
     r"(?=[,，。;；]|共同|负责|推进|实施|研究|制定|开展|组织|落实|推动|做好|抓紧|尽快|加快|进一步|$)"
@@ -307,6 +308,8 @@ def _prose_roles(text: str) -> Assignment:
     """Responsibility written as a sentence: '由X牵头，会同Y、Z…', '请X负责…', 'X、Y分别负责…',
     'X牵头，Y、Z配合', '会议要求X…'. The subject leads; 会同/配合/协助 name the cooperating ones."""
     result = Assignment()
+    if not _PROSE_HINT.search(text):
+        return result
     for sentence in split_top(strip_all_space(text), "。；;!！?？\n"):
         clauses = [c for c in split_top(sentence, ",，:：") if c]
         for i, clause in enumerate(clauses):
@@ -316,7 +319,9 @@ def _prose_roles(text: str) -> Assignment:
             # "会议要求市财政局…" reads as "要求市财政局…".
             word = intro.group(2) or ("要求" if intro.group(1) else None)
             body = clause[offset + intro.end() :]
-            found = _org_subject(body) if body else None
+            if not body or word is None and "牵头" not in fc and "负责" not in fc:
+                continue  # cheap test first: without an intro only 牵头/负责 make a subject here
+            found = _org_subject(body)
             if found is None:
                 continue
             names, verb = found
