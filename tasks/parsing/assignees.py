@@ -29,10 +29,32 @@ _DEPT_SUFFIX = re.compile(
     r"(局|委|办|厅|部|署|府|组|室|司|办公室|委员会|政府|工会|残联|妇联|团委|红十字会|协会|总会|中心|银保监局|监管局)$"
 )
 # Time limits written inside a responsibility list ("（市卫健委负责，长期坚持）") are not names.
-_NOT_A_NAME = re.compile(
-    r"^(?:长期坚持|长期推进|长期有效|持续推进|持续开展|持续实施|常态化开展|常态化推进|长期|持续|"
-    r"定期.{0,6}|每(?:个)?(?:月|季度|季|半年|年度|年|周|旬).{0,6})$|\d{4}\s*年|\d{1,2}\s*月|^(?:年底|年内|年末|上半年|下半年)"
+_TIME_WORDS = frozenset(
+    (
+        "长期坚持",
+        "长期推进",
+        "长期有效",
+        "持续推进",
+        "持续开展",
+        "持续实施",
+        "常态化开展",
+        "常态化推进",
+        "长期",
+        "持续",
+    )
 )
+_RECURRING_NAME = re.compile(r"(?:定期|每个?(?:月|季度|季|半年|年度|年|周|旬)).{0,6}$")
+_DATE_IN_NAME = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|^(?:年底|年内|年末|上半年|下半年)")
+
+
+def _is_time_word(part: str) -> bool:
+    if part in _TIME_WORDS:
+        return True
+    if part[0] in "定每" and _RECURRING_NAME.match(part):
+        return True
+    return ("年" in part or "月" in part) and bool(_DATE_IN_NAME.search(part))
+
+
 _SPECIAL_SUBJECTS = {"省里", "市里", "县里", "区里", "省上", "市上"}
 _SUBJECT_VERB = (
     r"(?:要|将|应当|应|须|必须|需|负责|牵头|至少|也要|都要|均要|会同|联合|共同|统一|积极|全面|制定|出台|建立|"
@@ -141,7 +163,7 @@ def split_names(text: str) -> list[str]:
         part = re.sub(r"^(?:由|请|责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门)[:：]?", "", part)
         part = re.sub(r"等(?:相关|有关)?(?:部门|单位)?$", "", part)
         part = re.sub(r"等(?:相关|有关)?(?:部门|单位).*$", "", part)
-        if not part or len(part) < 2 or _RULE_TEXT.search(part) or _NOT_A_NAME.search(part):
+        if not part or len(part) < 2 or _RULE_TEXT.search(part) or _is_time_word(part):
             continue
         for name in _split_and(part):
             name = name.strip("等")

@@ -61,7 +61,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     # 3月份, 2024年9月份: the end of that month ("3月份以来" looks back, "4月份起" starts)
     (
-        "month",
+        "monthonly",
         re.compile(
             r"(?:(?:到|至|于|在)\s*)?(?:(\d{4})\s*年\s*|"
             + _RELYEAR
@@ -141,9 +141,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 _NEEDLES = {
     "range": "月",
     "yrange": "年",
-    "mstart": "起始",
-    "ystart": "起始",
-    "relend": "年",
+    "mstart": "从自",
+    "ystart": "从自",
+    "monthonly": "份",
+    "relend": "底末",
     "onissue": "之",
     "day": "日",
     "month": "月",
@@ -155,6 +156,7 @@ _NEEDLES = {
     "ongoing": "持长常",
     "year": "年",
 }
+_STARTS = ("mstart", "ystart")
 _CLAUSE_STOP = set(",.。;:!?，；：\n")
 
 _ONGOING_CELL = re.compile(r"^(持续|长期|常态|逐步|全年|一直|不断|动态)")
@@ -243,7 +245,7 @@ def _resolve(kind: str, m: re.Match, base: int | None) -> tuple[str, date | None
         if kind == "relend":
             year = _rel_year(g[0], base)
             return "date", date(year, 12, 31) if year else None, None, year
-        if kind == "month":
+        if kind in ("month", "monthonly"):
             year = int(g[0]) if g[0] else _rel_year(g[1], base)
             if year is None:
                 return "date", None, None, None
@@ -287,7 +289,9 @@ def find_deadlines(text: str, base_year: int | None, folded: str | None = None) 
     taken: list[tuple[int, int]] = []
     found: list[Found] = []
     for kind, pattern in _PATTERNS:
-        if not any(ch in folded for ch in _NEEDLES[kind]):
+        if not any(ch in folded for ch in _NEEDLES[kind]) or (
+            kind in _STARTS and "起" not in folded and "开始" not in folded
+        ):
             continue
         for m in pattern.finditer(folded):
             start, end = m.span()
@@ -312,7 +316,7 @@ def find_deadlines(text: str, base_year: int | None, folded: str | None = None) 
             phrase = text[start:end].strip()
             # Keep the phrase as printed but without a leading preposition that only links it.
             taken.append((start, end))
-            confidence, reason = _confidence(resolved_kind, kind, fold(phrase), when)
+            confidence, reason = _confidence(resolved_kind, kind, folded[start:end], when)
             deadline = Deadline(phrase, when, resolved_kind, since, year, confidence, reason)
             found.append(Found(deadline, start, end))
     found.sort(key=lambda f: f.start)
