@@ -311,6 +311,8 @@ _CO_CLAUSE = re.compile(
 
 
 _PEOPLE = re.compile(r"^各位|同志|领导|负责人|干部|职工$")
+# "建立由市卫健委负责的机制": a phrase ending in a department's name is not the department.
+_NOT_SUBJECT = re.compile(r"由|^(?:建立|成立|设立|组建|推动|组织|明确|完善|健全)")
 
 
 def _org_subject(clause: str) -> tuple[list[str], str] | None:
@@ -321,7 +323,10 @@ def _org_subject(clause: str) -> tuple[list[str], str] | None:
     """
     for m in _PROSE_VERB.finditer(fold(clause), 2, 82):
         names = split_names(clause[: m.start()])
-        if names and all(_is_org(n) or is_collective(n) and not _PEOPLE.search(n) for n in names):
+        if names and all(
+            (_is_org(n) or is_collective(n) and not _PEOPLE.search(n)) and not _NOT_SUBJECT.search(n)
+            for n in names
+        ):
             return names, m.group(0)
     return None
 
@@ -407,7 +412,7 @@ def subjects(text: str) -> Assignment:
         m = _SUBJECT.match(fc)
         if m:
             names = split_names(c[: m.end(1)])
-            if names and all(_is_org(n) or is_collective(n) for n in names):
+            if names and all((_is_org(n) or is_collective(n)) and not _NOT_SUBJECT.search(n) for n in names):
                 for n in names:
                     if is_collective(n):
                         if n not in result.collective:

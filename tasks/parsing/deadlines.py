@@ -48,7 +48,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(?:\s*(?:施行|执行|实施))?"
         ),
     ),
-    ("ystart", re.compile(r"(?:从|自)\s*((?:19|20)\d{2})\s*年\s*(?:起|开始)(?:\s*(?:施行|执行|实施))?")),
+    (
+        "ystart",
+        re.compile(
+            r"(?:从|自)\s*(?:((?:19|20)\d{2})\s*年|" + _RELYEAR + r")\s*(?:起|开始)(?:\s*(?:施行|执行|实施))?"
+        ),
+    ),
     # 2018年7月底前完成, 6月底前, 次年3月前
     (
         "month",
@@ -238,8 +243,8 @@ def _resolve(kind: str, m: re.Match, base: int | None) -> tuple[str, date | None
                 return "start", None, None, None
             return "start", date(year, int(g[2]), 1), None, year
         if kind == "ystart":
-            year = int(g[0])
-            return "start", date(year, 1, 1), None, year
+            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            return "start", date(year, 1, 1) if year else None, None, year
         if kind == "onissue":
             return "start", None, None, None
         if kind == "relend":

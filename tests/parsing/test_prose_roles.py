@@ -52,6 +52,7 @@ def test_sentence_names_lead_and_cooperating(text, lead, co, collective):
         "会议强调，要进一步统一思想。",
         "全面落实党委领导下的院长负责制。",
         "请各位同志认真学习会议精神。",
+        "建立由市卫生健康委负责的工作机制。",
     ],
 )
 def test_meetings_people_and_phrases_are_not_departments(text):
