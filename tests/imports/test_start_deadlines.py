@@ -15,6 +15,7 @@ from tasks.imports.services.importing import build_draft, import_document, parse
 from tasks.imports.services.review_edits import apply_review
 from tasks.models import Deadline, Task, derived
 from tasks.parsing.model import LOW_CONFIDENCE
+from tests.factories import DeadlineFactory, TaskFactory
 
 TEXT = """郑州市深化医药卫生体制改革工作领导小组文件
 
@@ -133,3 +134,13 @@ def test_the_review_page_shows_the_start_selected_with_its_day(zhengzhou, office
     page = response.content.decode()
     assert 'value="2024-05-01"' in page
     assert '<option value="start" selected>起始</option>' in page
+
+
+def test_a_start_saved_alone_leaves_the_task_without_a_due_date(db):
+    task = TaskFactory()
+    DeadlineFactory(task=task, kind=Deadline.Kind.START, due_on=None, starts_on=datetime.date(2026, 4, 1))
+    task.refresh_from_db()
+    assert task.due_on is None
+    DeadlineFactory(task=task, due_on=datetime.date(2026, 9, 30))
+    task.refresh_from_db()
+    assert task.due_on == datetime.date(2026, 9, 30)

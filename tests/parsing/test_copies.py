@@ -109,3 +109,22 @@ def test_a_real_pdf_copy_keeps_its_tasks():
     doc = parse_document(make_pdf(PDF_LINES), "copy.pdf")
     assert [t.number for t in doc.tasks] == ["（一）", "（二）", "（三）", "（四）"]
     assert _leads(doc) == [["市医保局"], ["市卫生健康委"], ["市卫生健康委"], ["市医保局"]]
+
+
+def test_a_bare_page_folio_and_a_bracket_broken_mid_name_stay_out_of_the_task():
+    lines = [
+        "某市2024年深化医改重点工作任务",
+        "一、深化医保支付方式改革",
+        "（一）深化医保支付方式改革，6月底前出台DRG付费实施细则（市医",
+        "保局负责）",
+        "2",
+        "（二）完善大病保险制度。（市医保局负",
+        "责）",
+        "3",
+    ]
+    doc = _parse_wrapped(lines)
+    assert [t.text for t in doc.tasks] == [
+        "深化医保支付方式改革，6月底前出台DRG付费实施细则（市医保局负责）",
+        "完善大病保险制度。（市医保局负责）",
+    ]
+    assert _leads(doc) == [["市医保局"], ["市医保局"]]
