@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0013_bulletin_kind"),
+        ("tasks", "0014_deadline_start"),
     ]
 
     operations = [

@@ -31,6 +31,7 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 
 def _latest_deadline() -> Subquery:
+    # Only dated deadlines: a start ("自…起", its day in `starts_on`) is never a due date.
     dated = Deadline.objects.filter(task=OuterRef("pk"), kind=Deadline.Kind.DATE)
     return Subquery(dated.order_by("-due_on").values("due_on")[:1])
 

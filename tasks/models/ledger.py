@@ -332,6 +332,8 @@ class Deadline(models.Model):
         ONGOING = "ongoing", _("Ongoing")
         RECURRING = "recurring", _("Recurring")
         RELATIVE = "relative", _("Relative, unresolved")
+        # "自2024年4月1日起": when the work begins; its day is `starts_on`, never a due date.
+        START = "start", _("Start")
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="deadlines")
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -340,6 +342,9 @@ class Deadline(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     # An extension keeps the deadline as first set on record.
     original_due_on = models.DateField(_("original due date"), null=True, blank=True)
+    # The day a "start" deadline begins: its own column, so that every reader of `due_on`
+    # (overdue, due soon, Task.due_on, reminders, extensions) never mistakes a start for a due date.
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deadline")
@@ -349,6 +354,10 @@ class Deadline(models.Model):
             models.CheckConstraint(
                 name="deadline_date_kind_has_date",
                 condition=Q(kind="date", due_on__isnull=False) | (~Q(kind="date") & Q(due_on__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="deadline_starts_on_only_start",
+                condition=Q(kind="start") | Q(starts_on__isnull=True),
             ),
         ]
         indexes = [

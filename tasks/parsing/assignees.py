@@ -3,162 +3,45 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .header import PROVINCE_SHORT
 from .model import Assignee, Collective
+from .names import (
+    _CENTRAL,
+    _CLOSE,
+    _LEVEL_PREFIX,
+    _OPEN,
+    _PLACE_PREFIX,
+    _ROLE_WORD,
+    _RULE_TEXT,
+    _SPECIAL_SUBJECTS,
+    Assignment,
+    DocRules,
+    cell_text,
+    is_collective,
+    split_cell,
+    split_names,
+    split_top,
+)
 from .normalize import fold, simplify, strip_all_space
+from .prose import _prose_roles, subjects
 
-_OPEN = "(〔[【［（"
-_CLOSE = ")〕]】］）"
-_ROLE_WORD = re.compile(r"负责(?!制|人|同志)|牵头|参与|配合|协助|协办|责任单位|责任部门")
-_LEAD_RULE_ALL = re.compile(r"不(?:区|划)?分(?:牵头|主次|先后)")
-_RULE_TEXT = re.compile(
-    r"(列|排|位)在?(首位|第一位|第一个|第一|前面|最前)|分别负责指|下同|不分先后|按职责分头落实"
-)
-_TRAILING_ROLE = re.compile(
-    r"(?:按照?职责分工|按照?职责|按分工|分工)?(?:分别|共同|各自|具体)?"
-    r"(?:负责|牵头|配合|参与|协助|协办|参加|落实)(?:落实|实施)?$"
-)
-_COLLECTIVE = re.compile(r"^(?:全省|全市|全县|全区)?(?:各|每个|每一个)")
-_COLLECTIVE_WORDS = re.compile(r"^(有关部门|相关部门|有关单位|相关单位|各地|各级政府)$")
-_LEVEL_PREFIX = re.compile(r"^(?:自治区|省|市(?!场)|县|区(?!域)|州|盟|旗|乡|镇)")
-_PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|市|县|区|州|盟|旗))(?=[\u4e00-\u9fff]{2})")
-_CENTRAL = re.compile(r"^(国家|中央|中共|国务院|全国|人民银行|人行|国家税务|解放军|武警|军区|各)")
-_DEPT_SUFFIX = re.compile(
-    r"(局|委|办|厅|部|署|府|组|室|司|办公室|委员会|政府|工会|残联|妇联|团委|红十字会|协会|总会|中心|银保监局|监管局)$"
-)
-_SPECIAL_SUBJECTS = {"省里", "市里", "县里", "区里", "省上", "市上"}
-_SUBJECT_VERB = (
-    r"(?:要|将|应当|应|须|必须|需|负责|牵头|至少|也要|都要|均要|会同|联合|共同|统一|积极|全面|制定|出台|建立|"
-    r"开展|完成|落实|推进|加快|组织|做好|抓好|启动|选择)"
-)
-_OBJECT_VERB = r"(?:推动|督促|指导|协调|会同|联合|组织|要求|支持)"
-_LEADING_TIME = re.compile(
-    r"^(?:\d{4}\s*年(?:底|内|前)?|\d{1,2}月(?:底|末)?(?:前|之前)?|年底前|年内|下一步|同时|此外|另外|今后|近期|当前|目前)\s*[,，]?\s*"
-)
-
-
-@dataclass
-class Assignment:
-    lead: list[str] = field(default_factory=list)
-    co: list[str] = field(default_factory=list)
-    collective: list[str] = field(default_factory=list)
-
-    def empty(self) -> bool:
-        return not (self.lead or self.co or self.collective)
-
-    def merge(self, other: Assignment) -> None:
-        for attr in ("lead", "co", "collective"):
-            mine = getattr(self, attr)
-            mine.extend(x for x in getattr(other, attr) if x not in mine)
-
-
-@dataclass
-class DocRules:
-    """Rules a document states for its own responsibility lists."""
-
-    all_lead: bool = False  # "不分牵头/主次": everyone listed leads
-    first_is_lead: bool = True  # "列首位的为牵头部门" (also the genre's default)
-
-    @classmethod
-    def detect(cls, folded_text: str) -> DocRules:
-        rules = cls()
-        if _LEAD_RULE_ALL.search(folded_text):
-            rules.all_lead = True
-        return rules
-
-
-# --- splitting lists of names --------------------------------------------------------------
-
-
-def split_top(text: str, seps: str) -> list[str]:
-    """Split on any of ``seps`` outside brackets."""
-    if not any(ch in text for ch in seps):
-        return [text]
-    if not any(ch in text for ch in _OPEN):
-        return re.split("[" + re.escape(seps) + "]", text)
-    parts: list[str] = []
-    depth = 0
-    last = 0
-    for m in re.finditer("[" + re.escape(seps + _OPEN + _CLOSE) + "]", text):
-        ch = m.group(0)
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            parts.append(text[last : m.start()])
-            last = m.end()
-    parts.append(text[last:])
-    return parts
-
-
-def _split_and(name: str) -> list[str]:
-    """Split on 和/及/以及/与 only where both sides are whole names ('人力资源和社会保障局' stays)."""
-    for joiner in ("以及", "及", "和", "与"):
-        pieces = split_top(name.replace(joiner, "\x00"), "\x00") if joiner in name else [name]
-        if len(pieces) < 2:
-            continue
-        left, right = pieces[0], "\x00".join(pieces[1:]).replace("\x00", joiner)
-        if right.startswith(("各", "每个", "全省", "全市")) and left:
-            return [*_split_and(left), right]
-        if _DEPT_SUFFIX.search(left) and (_DEPT_SUFFIX.search(right) or _COLLECTIVE.match(right)):
-            return [*_split_and(left), *_split_and(right)]
-        if len(left) <= 3 and len(right) <= 3:  # abbreviations: 财政和编办
-            return [left, right]
-    return [name]
-
-
-def split_names(text: str) -> list[str]:
-    text = strip_all_space(text)
-    names: list[str] = []
-    for part in split_top(text, "、,，;；/\n"):
-        part = _TRAILING_ROLE.sub("", part).strip("等。.:： ")
-        part = re.sub(r"^(?:由|请|责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门)[:：]?", "", part)
-        part = re.sub(r"等(?:相关|有关)?(?:部门|单位)?$", "", part)
-        part = re.sub(r"等(?:相关|有关)?(?:部门|单位).*$", "", part)
-        if not part or len(part) < 2 or _RULE_TEXT.search(part):
-            continue
-        for name in _split_and(part):
-            name = name.strip("等")
-            if 2 <= len(name) <= 40 and "的" not in name:
-                names.append(name)
-    return names
-
-
-def cell_text(text: str, sep: str = "、") -> str:
-    """An assignee cell of a table with its line breaks and spaces written as ``sep``.
-
-    Offices put one department per line; whitespace inside brackets is only dropped, so
-    "各县（市、区）人民政府" stays one name.
-    """
-    out: list[str] = []
-    depth = 0
-    gap = False
-    for ch in text:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        if ch.isspace():
-            gap = gap or depth == 0
-            continue
-        if gap and out and out[-1] not in "、,，;；":
-            out.append(sep)
-        gap = False
-        out.append(ch)
-    return "".join(out)
-
-
-def split_cell(text: str) -> tuple[list[str], list[str]]:
-    """(departments, collectives) named in an assignee cell of a table."""
-    names = split_names(cell_text(text))
-    return [n for n in names if not is_collective(n)], [n for n in names if is_collective(n)]
-
-
-def is_collective(name: str) -> bool:
-    return bool(_COLLECTIVE.match(name) or _COLLECTIVE_WORDS.match(name))
+# Re-exported: the parser and the tests read names and prose subjects through this module.
+__all__ = [
+    "Assignment",
+    "DocRules",
+    "bracket_groups",
+    "build_assignees",
+    "build_collective",
+    "cell_text",
+    "confidence_of",
+    "is_collective",
+    "responsibility",
+    "split_cell",
+    "split_names",
+    "split_top",
+    "subjects",
+]
 
 
 # --- brackets and labelled lines --------------------------------------------------------------
@@ -241,7 +124,7 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
         parsed = _parse_list(text[start + 1 : stop], rules)
         if parsed.empty():
             continue
-        result.merge(parsed)
+        result.merge(parsed.tag("bracket"))
         spans.append((start, stop if cut else end))
     for m in _LABELLED.finditer(folded):
         if any(s <= m.start() < e for s, e in spans):
@@ -267,6 +150,7 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
             result.co.extend(people)
         else:
             result.merge(_parse_list(value, rules))
+        result.tag("labelled-line")
         spans.append((m.start(), value_end))
     if result.empty():
         prose = _prose_roles(text)
@@ -275,78 +159,31 @@ def responsibility(text: str, rules: DocRules) -> tuple[Assignment, list[tuple[i
     return result, spans
 
 
-def _prose_roles(text: str) -> Assignment:
-    """'由X牵头，会同Y、Z…' and 'X牵头，Y、Z配合' written out in the sentence."""
-    result = Assignment()
-    folded = fold(text)
-    m = re.search(r"由([^,，。;；]{2,60}?)牵头", folded)
-    if m:
-        names = [n for n in split_names(text[m.start(1) : m.end(1)]) if _is_org(n)]
-        result.lead.extend(names)
-        for m2 in re.finditer(
-            r"会同([^,，。;；]{2,80}?)(?:等(?:部门|单位)?)?(?=[,，。;；]|共同|负责|推进|实施|研究|制定|开展|组织|落实|推动)",
-            folded,
-        ):
-            result.co.extend(n for n in split_names(text[m2.start(1) : m2.end(1)]) if _is_org(n))
-        return result
-    for clause in split_top(text, "，,；;。"):
-        c = strip_all_space(clause)
-        m = re.fullmatch(r"(.{2,80}?)(牵头|配合|参与|协助)(?:实施|落实)?", fold(c))
-        if not m:
-            continue
-        names = split_names(c[: m.end(1)])
-        if names and all(_is_org(n) for n in names):
-            (result.lead if m.group(2) == "牵头" else result.co).extend(names)
-    if result.co and not result.lead:
-        return Assignment()
-    return result
+# A sentence that names who does it: "请X牵头，会同Y…", "由X牵头", "责成X…", "会议要求X…".
+# --- confidence ---------------------------------------------------------------------------
+
+# How sure each rule is that it named the right organisation in the right role (a prior per rule).
+_CONFIDENCE = {
+    "bracket": 0.95,
+    "labelled-line": 0.95,
+    "table-column": 0.95,
+    "table-responsibility": 0.85,
+    "prose-由": 0.85,
+    "minutes-请": 0.8,
+    "minutes-责成": 0.8,
+    "minutes-要求": 0.75,
+    "prose-牵头": 0.8,
+    "prose-牵头负责": 0.8,
+    "prose-分别负责": 0.8,
+    "prose-负责": 0.7,
+    "prose-配合": 0.7,
+    "prose-subject": 0.6,
+    "object-list": 0.5,
+}
 
 
-def _is_org(name: str) -> bool:
-    if name in _SPECIAL_SUBJECTS:
-        return True
-    if (
-        len(name) > 24
-        or "的" in name
-        or name.startswith(("经", "由", "在", "对", "向", "与", "把", "将", "按"))
-    ):
-        return False
-    return bool(_DEPT_SUFFIX.search(name)) and not re.search(r"(医院|卫生院|医疗机构|机构)$", name)
-
-
-_SUBJECT = re.compile(r"^(?:由)?(.{2,80}?)" + _SUBJECT_VERB)
-_OBJECT = re.compile(
-    _OBJECT_VERB + r"((?:[^,，。;；]{1,12}?[、和及]){1,12}[^,，。;；、]{1,12}?)等(?:部门|单位)"
-)
-
-
-def subjects(text: str) -> Assignment:
-    """Grammatical subjects of a prose task: '省医改办、省卫生计生委要出台…', '各地要…'."""
-    result = Assignment()
-    for clause in split_top(text, "，,；;。：:!！?？\n"):
-        c = strip_all_space(clause.replace("*", ""))
-        c = _LEADING_TIME.sub("", c)
-        c = re.sub(r"^[“\"‘]", "", c)
-        if not c:
-            continue
-        fc = fold(c)
-        m = _SUBJECT.match(fc)
-        if m:
-            names = split_names(c[: m.end(1)])
-            if names and all(_is_org(n) or is_collective(n) for n in names):
-                for n in names:
-                    if is_collective(n):
-                        if n not in result.collective:
-                            result.collective.append(n)
-                    elif not result.lead and n == names[0]:
-                        result.lead.append(n)
-                    elif n not in result.lead and n not in result.co:
-                        result.co.append(n)
-        for m in _OBJECT.finditer(fc):
-            for n in split_names(c[m.start(1) : m.end(1)]):
-                if n not in result.co and not is_collective(n):
-                    result.co.append(n)
-    return result
+def confidence_of(reason: str) -> float:
+    return _CONFIDENCE.get(reason, 0.5)
 
 
 # --- normalised names -------------------------------------------------------------------------

@@ -40,6 +40,20 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(前|之前|以前|为止|起|开始|以后|后)" + _DONE
         ),
     ),
+    # 自2024年4月起, 从今年4月份开始: the first day of the month is a start
+    (
+        "mstart",
+        re.compile(
+            r"(?:从|自)\s*(?:(\d{4})\s*年\s*|" + _RELYEAR + r")?(\d{1,2})\s*月\s*份?\s*(?:起|开始)"
+            r"(?:\s*(?:施行|执行|实施))?"
+        ),
+    ),
+    (
+        "ystart",
+        re.compile(
+            r"(?:从|自)\s*(?:((?:19|20)\d{2})\s*年|" + _RELYEAR + r")\s*(?:起|开始)(?:\s*(?:施行|执行|实施))?"
+        ),
+    ),
     # 2018年7月底前完成, 6月底前, 次年3月前
     (
         "month",
@@ -48,6 +62,25 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             + _RELYEAR
             + r")?(\d{1,2})\s*月\s*(?:份|上旬|中旬|下旬)?\s*"
             r"(?:(底|末)\s*" + _BEFORE + r"?|" + _BEFORE + r")" + _DONE
+        ),
+    ),
+    # 3月份, 2024年9月份: the end of that month ("3月份以来" looks back, "4月份起" starts)
+    (
+        "monthonly",
+        re.compile(
+            r"(?:(?:到|至|于|在)\s*)?(?:(\d{4})\s*年\s*|"
+            + _RELYEAR
+            + r")?(\d{1,2})\s*月份(?!\s*(?:以来|起|开始|的|至|到|以后|后|[—\-~－–]))"
+        ),
+    ),
+    # 次年底前, 明年年末
+    (
+        "relend",
+        re.compile(
+            r"(?:(?:到|至|于|在)\s*)?(明年|次年|下一年|来年|今年|本年|当年)\s*年?(?:底|末)\s*(?:"
+            + _BEFORE
+            + r")?"
+            + _DONE
         ),
     ),
     # 年底前, 2017 年底前, 上半年, 第三季度, 年内
@@ -80,12 +113,23 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         "relative",
         re.compile(r"按(?:照)?(?:既定|规定|计划|要求)的?(?:时间|时限|进度|时间节点)(?:要求|节点|安排)?"),
     ),
-    ("ongoing", re.compile(r"[(（](?:持续推进|长期坚持|长期推进|持续实施|常态化推进|长期|持续)[)）]")),
+    # 自印发之日起施行: starts on a day the text does not print
+    (
+        "onissue",
+        re.compile(
+            r"自\s*(?:印发|发布|公布|下发)之日起(?!\s*(?:\d|[一二三四五六七八九十]))(?:\s*(?:施行|执行|实施))?"
+        ),
+    ),
+    (
+        "ongoing",
+        re.compile(r"[(（](?:持续推进|长期坚持|长期推进|持续实施|常态化推进|常态化开展|长期|持续)[)）]"),
+    ),
     # "…，长期坚持。": an ongoing time limit standing as its own clause (not "持续推进改革").
     (
         "ongoing",
         re.compile(
-            r"(?<=[,，。;；:：])\s*(?:持续推进|长期坚持|长期推进|持续开展|常态化推进|持续实施|长期有效)\s*(?=[。;；,，)）]|$)"
+            r"(?<=[,，。;；:：])\s*(?:持续推进|长期坚持|长期推进|持续开展|常态化推进|常态化开展|持续实施|长期有效|长期)"
+            r"\s*(?=[。;；,，)）]|$)"
         ),
     ),
     # 2020年，… / 2017年覆盖所有… : a year opening a clause scopes what follows
@@ -102,6 +146,11 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 _NEEDLES = {
     "range": "月",
     "yrange": "年",
+    "mstart": "从自",
+    "ystart": "从自",
+    "monthonly": "份",
+    "relend": "底末",
+    "onissue": "之",
     "day": "日",
     "month": "月",
     "season": "年季",
@@ -112,10 +161,37 @@ _NEEDLES = {
     "ongoing": "持长常",
     "year": "年",
 }
+_STARTS = ("mstart", "ystart")
 _CLAUSE_STOP = set(",.。;:!?，；：\n")
 
 _ONGOING_CELL = re.compile(r"^(持续|长期|常态|逐步|全年|一直|不断|动态)")
 _RECURRING_CELL = re.compile(r"^(每|定期|按月|按季|按年|逐月|逐季)")
+
+
+_EXPLICIT_YEAR = re.compile(r"(?:19|20)\d{2}|十[一二三四五六七八九]五")
+_REL_WORD = re.compile(_RELYEAR)
+_KIND_CONFIDENCE = {
+    "ongoing": (0.9, "ongoing-phrase"),
+    "recurring": (0.9, "recurring-phrase"),
+    "relative": (0.5, "event-relative"),  # no date until the event: the reviewer may set one
+}
+
+
+def _confidence(kind: str, pattern: str, phrase: str, when: date | None) -> tuple[float, str]:
+    """How sure the reading is, and why: an explicit year beats one taken from the document."""
+    if kind in _KIND_CONFIDENCE:
+        return _KIND_CONFIDENCE[kind]
+    if pattern == "onissue":
+        return 0.6, "on-issue"
+    if pattern == "year":
+        return 0.6, "clause-year"  # "2020年，…" scopes a clause; it may not be the time limit
+    if _EXPLICIT_YEAR.search(phrase):
+        return 0.95, "explicit-date"
+    if when is None:
+        return 0.3, "no-year"
+    if _REL_WORD.search(phrase):
+        return 0.85, "relative-year"
+    return 0.7, "document-year"
 
 
 @dataclass
@@ -155,11 +231,26 @@ def _resolve(kind: str, m: re.Match, base: int | None) -> tuple[str, date | None
                 return "", None, None, None
             return "date", date(y2, 12, 31), date(y1, 1, 1), y2
         if kind == "day":
+            # "从4月1日起" opens a period: a start, never a due date.
+            out = "start" if g[4] in ("起", "开始", "以后", "后") else "date"
             year = int(g[0]) if g[0] else _rel_year(g[1], base)
             if year is None:
-                return "date", None, None, None
-            return "date", date(year, int(g[2]), int(g[3])), None, year
-        if kind == "month":
+                return out, None, None, None
+            return out, date(year, int(g[2]), int(g[3])), None, year
+        if kind == "mstart":
+            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            if year is None:
+                return "start", None, None, None
+            return "start", date(year, int(g[2]), 1), None, year
+        if kind == "ystart":
+            year = int(g[0]) if g[0] else _rel_year(g[1], base)
+            return "start", date(year, 1, 1) if year else None, None, year
+        if kind == "onissue":
+            return "start", None, None, None
+        if kind == "relend":
+            year = _rel_year(g[0], base)
+            return "date", date(year, 12, 31) if year else None, None, year
+        if kind in ("month", "monthonly"):
             year = int(g[0]) if g[0] else _rel_year(g[1], base)
             if year is None:
                 return "date", None, None, None
@@ -203,7 +294,9 @@ def find_deadlines(text: str, base_year: int | None, folded: str | None = None) 
     taken: list[tuple[int, int]] = []
     found: list[Found] = []
     for kind, pattern in _PATTERNS:
-        if not any(ch in folded for ch in _NEEDLES[kind]):
+        if not any(ch in folded for ch in _NEEDLES[kind]) or (
+            kind in _STARTS and "起" not in folded and "开始" not in folded
+        ):
             continue
         for m in pattern.finditer(folded):
             start, end = m.span()
@@ -228,7 +321,9 @@ def find_deadlines(text: str, base_year: int | None, folded: str | None = None) 
             phrase = text[start:end].strip()
             # Keep the phrase as printed but without a leading preposition that only links it.
             taken.append((start, end))
-            found.append(Found(Deadline(phrase, when, resolved_kind, since, year), start, end))
+            confidence, reason = _confidence(resolved_kind, kind, folded[start:end], when)
+            deadline = Deadline(phrase, when, resolved_kind, since, year, confidence, reason)
+            found.append(Found(deadline, start, end))
     found.sort(key=lambda f: f.start)
     return found
 
@@ -247,14 +342,18 @@ def parse_deadline_cell(text: str, base_year: int | None) -> list[Deadline]:
         year, month = int(m.group(1)), int(m.group(2)) if m.group(2) else 12
         end = _month_end(year, month)
         if end:
-            bare.append(Deadline(text[m.start() : m.end()], end, "date", year=year))
+            bare.append(
+                Deadline(
+                    text[m.start() : m.end()], end, "date", year=year, confidence=0.9, reason="table-cell"
+                )
+            )
     if bare:
         return bare
     compact = fold(text).replace(" ", "")
     if _RECURRING_CELL.match(compact):
-        kind = "recurring"
+        kind, confidence, reason = "recurring", 0.8, "cell-word"
     elif _ONGOING_CELL.match(compact):
-        kind = "ongoing"
+        kind, confidence, reason = "ongoing", 0.8, "cell-word"
     else:
-        kind = "relative"
-    return [Deadline(text, None, kind)]
+        kind, confidence, reason = "relative", 0.4, "cell-unclassified"
+    return [Deadline(text, None, kind, confidence=confidence, reason=reason)]

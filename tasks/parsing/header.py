@@ -257,7 +257,7 @@ def parse_header(paragraphs: list) -> Header:
                 break
 
     head.region = region_of(head.issuer) or region_of(head.title)
-    head.base_year = _base_year(head)
+    head.base_year = _base_year(head) or _meeting_year(head, paragraphs)
     head.body_start = zone
     return head
 
@@ -299,6 +299,23 @@ def _signature(paragraphs: list) -> str | None:
                 compact = strip_all_space(prev)
                 if 4 <= len(compact) <= 40 and ORG_SUFFIX.search(compact):
                     return compact
+    return None
+
+
+_MEETING_DATE = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^。]{0,40}(?:召开|举行|主持)"
+)
+
+
+def _meeting_year(head: Header, paragraphs: list) -> int | None:
+    """Minutes often print no issue date: their year is the meeting's ("2024年3月5日，…召开…")."""
+    if not head.title or not re.search(r"纪要|会议", head.title):
+        return None
+    for para in paragraphs[:8]:
+        if isinstance(para, str):
+            m = _MEETING_DATE.search(fold(para))
+            if m:
+                return int(m.group(1))
     return None
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# Below this a parsed item is flagged for the reviewer (confidence is a rule's prior, not a probability).
+LOW_CONFIDENCE = 0.6
+
 
 class ParseError(Exception):
     """Raised only for unreadable input; the message is in Chinese and says what is wrong."""
@@ -20,6 +23,8 @@ class Assignee:
     text: str  # as written (page breaks and stray spaces removed)
     normalized: str  # prefix carried over, folded to simplified/half-width
     department: None = None  # resolved against the database outside the parser
+    confidence: float = 1.0
+    reason: str = ""  # the rule that named it: "bracket", "prose-subject", "minutes-请", ...
 
     def to_dict(self) -> dict:
         return {"text": self.text, "department": None}
@@ -35,7 +40,8 @@ class Collective:
         return {"text": self.text, "departments": []}
 
 
-DEADLINE_KINDS = ("date", "ongoing", "recurring", "relative")
+# "start": the day a task begins ("自2024年4月1日起"); its day is in ``date`` but it is never a due date.
+DEADLINE_KINDS = ("date", "ongoing", "recurring", "relative", "start")
 
 
 @dataclass
@@ -45,6 +51,8 @@ class Deadline:
     kind: str  # one of DEADLINE_KINDS
     start: date | None = None  # for ranges such as "2017年4月—2018年12月"
     year: int | None = None
+    confidence: float = 1.0
+    reason: str = ""  # "explicit-date", "relative-year", "document-year", "no-year", ...
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +99,8 @@ class Task:
     source: str = "text"  # "text", "table" or "prose"
     # A table's 具体措施 next to its 重点任务 column: kept with the task, not taken for its text.
     measures: str | None = None
+    confidence: float = 1.0
+    reason: str = ""  # how the task was found and whether someone is named for it
 
     def to_dict(self) -> dict:
         return {

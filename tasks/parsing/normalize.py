@@ -62,7 +62,13 @@ def needs_t2s(text: str) -> bool:
             cjk += 1
             if ord(ch) in table:
                 changed += 1
-    return changed >= 3 and changed > cjk * 0.01
+    if changed >= 3 and changed > cjk * 0.01:
+        return True
+    # A simplified document with a traditional responsibility phrase pasted in still names its lead.
+    return any(word in text for word in _TRADITIONAL_ROLE_WORDS)
+
+
+_TRADITIONAL_ROLE_WORDS = ("牽頭", "負責", "會同", "協助", "責任單位", "責成", "牽頭單位")
 
 
 @lru_cache(maxsize=8192)
@@ -155,6 +161,7 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
+_BARE_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _TERMINAL = set("。！？!?；;：:)）〕]】」』”\"'…")
@@ -231,6 +238,9 @@ def _should_join(prev: str, nxt: str, prev_was_heading: bool, wrapped: bool) -> 
         # lines without any are rare but do happen when the line is long.
         return wrapped and len(body) >= 24
     if label and "。" not in body:
+        if wrapped and len(body) >= 20:
+            # A PDF line this long with inner punctuation is a task's first line, not a heading.
+            return True
         # A labelled heading: join only if the next line visibly finishes its phrase.
         first = re.split(r"[，,。；;：:]", fold(nxt), maxsplit=1)[0]
         return len(first) <= 8 and len(first) < len(nxt)
@@ -298,6 +308,8 @@ def build_paragraphs(blocks: list, wrapped: bool = False) -> list:
         raw = block
         if not raw.strip() or is_page_number(raw) or _MD_RULE.match(raw):
             continue
+        if wrapped and _BARE_PAGE_NUMBER.match(raw):
+            continue  # a PDF page's bare folio ("3") between two halves of a sentence
         heading = bool(_MD_HEADING.match(raw))
         line = clean_line(raw).strip()
         if not line:

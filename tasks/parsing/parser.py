@@ -10,6 +10,7 @@ from .assignees import (
     build_assignees,
     build_collective,
     cell_text,
+    confidence_of,
     responsibility,
     split_cell,
     subjects,
@@ -115,17 +116,27 @@ def _task(unit: Unit, base_year: int | None, rules: DocRules) -> Task:
         if assignment.empty():
             assignment = subjects(text)
         found = find_deadlines(text, base_year, folded)
-        found = [f for f in found if not any(s <= f.start < e for s, e in skip)]
+        # Phrases inside a responsibility list are names, except a time limit listed there
+        # ("（市卫健委负责，长期坚持）").
+        found = [
+            f
+            for f in found
+            if f.deadline.kind in ("ongoing", "start") or not any(s <= f.start < e for s, e in skip)
+        ]
         deadlines = [f.deadline for f in found]
         spans = [(f.start, f.end, f.deadline.year) for f in found]
         targets = find_targets(text, folded, spans, skip)
     people = assignment.lead + assignment.co
     normalized = build_assignees(people)
+    for assignee, name in zip(normalized, people, strict=True):
+        assignee.reason = assignment.reasons.get(name, "unknown")
+        assignee.confidence = confidence_of(assignee.reason)
     task.lead = normalized[: len(assignment.lead)]
     task.co = normalized[len(assignment.lead) :]
     task.collective = build_collective(assignment.collective)
     task.deadlines = deadlines
     task.targets = targets
+    task.confidence, task.reason = _task_confidence(task)
     return task
 
 
@@ -138,6 +149,7 @@ def _table_fields(
         people, collective = split_cell(cell)
         names.extend(n for n in people if n not in names)
         assignment.collective.extend(n for n in collective if n not in assignment.collective)
+    assignment.tag("table-column")
     if row.resp:
         value = cell_text(row.resp, "，")
         # A bare list reads as "（X、Y负责）"; one that states roles ("X牵头，Y配合") as it is.
@@ -146,9 +158,11 @@ def _table_fields(
         if not resp.lead and not resp.co and not resp.collective:
             people, _collective = split_cell(row.resp)
             resp.lead, resp.co = people[:1], people[1:]
+        resp.reasons = {}
+        resp.tag("table-responsibility")
         if assignment.lead:
-            assignment.co.extend(n for n in resp.lead + resp.co if n not in assignment.lead + assignment.co)
-            assignment.collective.extend(n for n in resp.collective if n not in assignment.collective)
+            assignment.add("co", resp.lead + resp.co, "table-responsibility")
+            assignment.add("collective", resp.collective, "table-responsibility")
         else:
             assignment.merge(resp)
     measures = row.measures
@@ -172,6 +186,29 @@ def _table_fields(
         found_targets = find_targets(row.target, fold(row.target), [], [])
         targets += found_targets or [describe(row.target.strip())]
     return assignment, deadlines, targets
+
+
+# How sure the outline is that a unit is one task: a table row or a numbered item is, a sentence
+# picked out of running prose less so.
+_UNIT_CONFIDENCE = {
+    "table": (0.95, "table-row"),
+    "text": (0.9, "numbered-item"),
+    "prose": (0.7, "prose-sentence"),
+}
+
+
+def _task_confidence(task: Task) -> tuple[float, str]:
+    """The weakest of: how the task was found, and how its lead was named (nobody named: low)."""
+    confidence, reason = _UNIT_CONFIDENCE.get(task.source, (0.7, task.source))
+    if task.lead:
+        weakest = min(task.lead, key=lambda a: a.confidence)
+        if weakest.confidence < confidence:
+            confidence, reason = weakest.confidence, weakest.reason
+    elif not task.collective:
+        confidence, reason = min(confidence, 0.4), "no-assignee"
+    elif confidence > 0.7:
+        confidence, reason = 0.7, "collective-only"
+    return confidence, reason
 
 
 def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:

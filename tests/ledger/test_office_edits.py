@@ -96,6 +96,28 @@ class TestTheOfficeEditsEverythingAtOnce:
         assert (kept.due_on, kept.original_due_on) == (datetime.date(2026, 7, 31), datetime.date(2026, 3, 31))
         assert Deadline.objects.filter(task=insurance_task).count() == 2
 
+    def test_a_start_keeps_its_day_as_a_start_and_is_not_the_tasks_due_date(
+        self, office, insurance_task, deadline
+    ):
+        replace_deadlines(
+            insurance_task,
+            office,
+            expected_version=1,
+            deadlines=[
+                {"id": deadline.pk, "kind": "date", "due_on": datetime.date(2026, 6, 30)},
+                {"kind": "start", "due_on": datetime.date(2026, 8, 1)},
+            ],
+        )
+
+        start = Deadline.objects.get(task=insurance_task, kind=Deadline.Kind.START)
+        assert (start.starts_on, start.due_on, start.text) == (
+            datetime.date(2026, 8, 1),
+            None,
+            "自2026年8月1日起",
+        )
+        insurance_task.refresh_from_db()
+        assert insurance_task.due_on == datetime.date(2026, 6, 30)
+
     def test_assignments_may_go_to_a_county_below_the_documents_region(
         self, office, insurance_task, zhongyuan
     ):

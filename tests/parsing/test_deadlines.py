@@ -20,7 +20,8 @@ from tasks.parsing.deadlines import find_deadlines, parse_deadline_cell
         ("第三季度开展评估。", "第三季度", date(2021, 9, 30), "date"),
         ("次年3月前报送。", "次年3月前", date(2022, 3, 31), "date"),
         ("２０２３年６月底前完成", "２０２３年６月底前完成", date(2023, 6, 30), "date"),
-        ("从今年4月1日起，提高比例。", "从今年4月1日起", date(2021, 4, 1), "date"),
+        # A start is never a due date: the day is kept, the kind says "start".
+        ("从今年4月1日起，提高比例。", "从今年4月1日起", date(2021, 4, 1), "start"),
         ("2020年，妇幼保健机构标准化建设率达95%。", "2020年", date(2020, 12, 31), "date"),
         ("2020 年以前，市级疾控中心达标。", "2020 年以前", date(2020, 12, 31), "date"),
         ("全面推进（2017年4月—2018年12月）", "2017年4月—2018年12月", date(2018, 12, 31), "date"),

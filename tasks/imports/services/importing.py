@@ -116,6 +116,8 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
                     "department_id": found.department.pk if found.department else None,
                     "department": found.department.name if found.department else None,
                     "suggestions": [{"id": d.pk, "name": d.name} for d in found.suggestions],
+                    "confidence": assignee.confidence,
+                    "confidence_reason": assignee.reason,
                 }
             )
         has_lead = bool(task.lead)
@@ -137,6 +139,8 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
                 "section": task.section,
                 "text": task.text,
                 "measures": task.measures,
+                "confidence": task.confidence,
+                "confidence_reason": task.reason,
                 "assignees": assignees,
                 "collective": collective,
                 "deadlines": [
@@ -145,6 +149,8 @@ def build_draft(parsed: ParsedDocument, region: Region, resolver: DepartmentReso
                         "date": d.date.isoformat() if d.date else None,
                         "kind": d.kind,
                         "year": d.year,
+                        "confidence": d.confidence,
+                        "confidence_reason": d.reason,
                     }
                     for d in task.deadlines
                 ],
@@ -224,11 +230,21 @@ def _deadlines(task: Task, spec: dict, previous: dict[str, Deadline]) -> list[De
     for item in spec.get("deadlines", []):
         due = date.fromisoformat(item["date"]) if item.get("date") else None
         kind = item["kind"]
-        if kind == Deadline.Kind.DATE and due is None:
+        starts_on = None
+        if kind == Deadline.Kind.START:
+            due, starts_on = None, due  # a start's day is never the due date
+        elif kind == Deadline.Kind.DATE and due is None:
             kind = Deadline.Kind.RELATIVE
         elif kind != Deadline.Kind.DATE and due is not None:
             kind = Deadline.Kind.DATE
-        row = Deadline(task=task, due_on=due, kind=kind, text=item["text"][:200], year=item.get("year"))
+        row = Deadline(
+            task=task,
+            due_on=due,
+            starts_on=starts_on,
+            kind=kind,
+            text=item["text"][:200],
+            year=item.get("year"),
+        )
         old = previous.get(item["text"])
         if old is not None and old.original_due_on is not None:
             row.due_on, row.original_due_on, row.kind = (

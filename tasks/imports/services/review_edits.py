@@ -224,7 +224,9 @@ class _Review:
             due = date.fromisoformat(deadline["date"]) if deadline.get("date") else None
         except ValueError:
             return  # kept as typed; the import refuses it with a message
-        if due is not None:
+        if due is not None and deadline.get("kind") == Deadline.Kind.START:
+            deadline["year"] = due.year  # a start keeps its day, as a start
+        elif due is not None:
             deadline["kind"], deadline["year"] = Deadline.Kind.DATE, due.year
         elif deadline.get("kind") == Deadline.Kind.DATE:
             deadline["kind"] = Deadline.Kind.RELATIVE

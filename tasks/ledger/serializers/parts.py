@@ -26,7 +26,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class DeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
-        fields = ["id", "task", "kind", "due_on", "text", "year", "original_due_on"]
+        fields = ["id", "task", "kind", "due_on", "starts_on", "text", "year", "original_due_on"]
 
 
 class TargetSerializer(serializers.ModelSerializer):

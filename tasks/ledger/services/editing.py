@@ -185,11 +185,15 @@ def _check_deadlines(task: Task, rows: Iterable[Mapping[str, Any]]) -> list[dict
         due_on = _parse_date(row.get("due_on"))
         if kind == Deadline.Kind.DATE and due_on is None:
             raise ValidationError(_("A dated deadline needs its date."), code="deadline")
+        # The form's one date field is a start's first day for a start, else the due date.
+        starts_on = due_on if kind == Deadline.Kind.START else None
         if kind != Deadline.Kind.DATE:
             due_on = None
         text = str(row.get("text") or "").strip() or (
             f"{due_on.year}年{due_on.month}月{due_on.day}日前" if due_on else ""
         )
+        if not text and starts_on:
+            text = f"自{starts_on.year}年{starts_on.month}月{starts_on.day}日起"
         if not text or len(text) > 200:
             raise ValidationError(
                 _("Each deadline needs its wording, at most 200 characters."), code="deadline"
@@ -197,8 +201,10 @@ def _check_deadlines(task: Task, rows: Iterable[Mapping[str, Any]]) -> list[dict
         pk = row.get("id")
         if pk is not None and pk not in existing:
             raise ValidationError(_("A deadline does not belong to this task."), code="deadline")
-        year = row.get("year") or (due_on.year if due_on else None)
-        clean.append({"id": pk, "kind": kind, "due_on": due_on, "text": text, "year": year})
+        year = row.get("year") or (due_on.year if due_on else starts_on.year if starts_on else None)
+        clean.append(
+            {"id": pk, "kind": kind, "due_on": due_on, "starts_on": starts_on, "text": text, "year": year}
+        )
     return clean
 
 
@@ -296,6 +302,7 @@ def _check_targets(task: Task, rows: Iterable[Mapping[str, Any]]) -> list[dict[s
 def _deadlines_snapshot(task_id: int) -> list[dict[str, Any]]:
     return [
         {"kind": d.kind, "due_on": jsonable(d.due_on), "text": d.text, "year": d.year}
+        | ({"starts_on": jsonable(d.starts_on)} if d.starts_on else {})
         for d in Deadline.objects.filter(task_id=task_id).order_by(*Deadline.ORDER)
     ]
 
@@ -322,7 +329,7 @@ def _write_deadlines(task: Task, rows: list[dict[str, Any]]) -> None:
     kept = {row["id"] for row in rows if row["id"] is not None}
     Deadline.objects.filter(task_id=task.pk).exclude(pk__in=kept).delete()
     for row in rows:
-        values = {k: row[k] for k in ("kind", "due_on", "text", "year")}
+        values = {k: row[k] for k in ("kind", "due_on", "starts_on", "text", "year")}
         if row["id"] is None:
             Deadline.objects.create(task_id=task.pk, **values)
         else:

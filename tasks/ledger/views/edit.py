@@ -50,7 +50,7 @@ def _initial(task: Task) -> dict[str, Any]:
             },
         },
         "deadlines": [
-            {"id": d.pk, "year": d.year, "text": d.text, "due_on": d.due_on, "kind": d.kind}
+            {"id": d.pk, "year": d.year, "text": d.text, "due_on": d.due_on or d.starts_on, "kind": d.kind}
             for d in Deadline.objects.filter(task_id=task.pk).order_by(*Deadline.ORDER)
         ],
         "assignments": [
