@@ -72,7 +72,10 @@ def _parse_list(content: str, rules: DocRules) -> Assignment:
     """The inside of a responsibility bracket or a 责任单位 cell."""
     result = Assignment()
     content = strip_all_space(content)
-    content = re.sub(r"^(?:责任单位|责任部门|牵头单位|牵头部门|实施主体)[:：]", "", content)
+    # A label before the list ("督办单位：X", as 督办 notices print it) is not a name.
+    content = re.sub(
+        r"^(?:责任单位|责任部门|牵头单位|牵头部门|实施主体|督办单位|承办单位|主办单位)[:：]", "", content
+    )
     separately = "分别负责" in content
     clauses = [c for c in split_top(content, ",，;；。") if c]
     explicit_lead = any("牵头" in c and not _RULE_TEXT.search(c) for c in clauses)

@@ -98,7 +98,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "recurring",
         re.compile(
-            r"每(?:个)?(?:月|季度|季|半年|年度|年|周|旬)(?:\s*(?:\d{1,2}\s*日|底|末|初)\s*" + _BEFORE + r"?)?"
+            # 每季度 and 按季度, 每半月: a report or a payment due at every period (not 按年龄, 逐年提高).
+            r"(?:每(?:个)?(?:半月|月|季度|季|半年|年度|年|周|旬)|按(?:季度|月度|月|半年|年度|周)(?!龄|份))"
+            r"(?:\s*(?:\d{1,2}\s*日|底|末|初)\s*" + _BEFORE + r"?)?"
         ),
     ),
     (
@@ -156,7 +158,7 @@ _NEEDLES = {
     "season": "年季",
     "yearbefore": "年",
     "period": "五",
-    "recurring": "每",
+    "recurring": "每按",
     "relative": "后起按",
     "ongoing": "持长常",
     "year": "年",

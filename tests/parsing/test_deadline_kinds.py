@@ -82,3 +82,14 @@ def test_start_is_listed_with_the_due_date_of_the_same_task():
         ("自2024年4月1日起", "start", date(2024, 4, 1)),
         ("年底前", "date", date(2024, 12, 31)),
     ]
+
+
+@pytest.mark.parametrize("phrase", ["按季度", "每半月", "按月"])
+def test_a_report_due_every_period_is_recurring(phrase):
+    found = find_deadlines(f"各地{phrase}报送工作进展。", 2025)
+    assert [(f.deadline.text, f.deadline.kind) for f in found] == [(phrase, "recurring")]
+
+
+@pytest.mark.parametrize("text", ["按年龄段分组开展筛查。", "医疗服务收入占比逐年提高。"])
+def test_words_like_a_period_are_not_deadlines(text):
+    assert find_deadlines(text, 2025) == []

@@ -87,3 +87,13 @@ def test_minutes_items_each_keep_their_lead():
     # Minutes print no issue date: the meeting's year resolves "6月底前".
     assert doc.base_year == 2024
     assert doc.tasks[0].deadlines[0].date.isoformat() == "2024-06-30"
+
+
+def test_a_supervision_notices_label_before_the_department_is_not_part_of_its_name():
+    text = (
+        "关于对滞后任务进行督办的通知\n\n各成员单位：\n\n一、督办事项\n\n"
+        "1．加快推进医共体医保打包付费，于10月底前全面落实。（督办单位：省医保局；配合单位：省财政厅）\n"
+    )
+    task = parse_document(text.encode(), "a.txt").tasks[0]
+    assert [a.text for a in task.lead] == ["省医保局"]
+    assert [a.text for a in task.co] == ["省财政厅"]

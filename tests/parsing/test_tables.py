@@ -504,3 +504,15 @@ def test_a_main_measures_column_named_by_its_actions_and_a_dash_for_none():
     assert (first.text, first.measures) == ("推进检查检验结果互认", "建立全市互认平台，二级以上医院全部接入")
     assert [a.text for a in first.co] == ["市医保局"]
     assert (second.text, second.measures) == ("开展医疗服务价格评估", None)
+
+
+def test_a_list_of_files_to_draft_names_its_drafting_and_co_signing_units():
+    text = (
+        "关于印发某市医保工作要点的通知\n\n各单位：\n\n一、推进医保改革\n\n（一）深化支付方式改革。（市医保局负责）\n\n附件\n\n"
+        "配套文件起草计划\n\n序号\t文件名称\t起草单位\t会签单位\t报送时间\n1\t某市医保基金预算管理办法\t市医保局\t市财政局\t2025年3月底前\n"
+    )
+    doc = parse_document(text.encode(), "a.txt")
+    drafted = next(t for t in doc.tasks if "预算管理办法" in t.text)
+    assert [a.text for a in drafted.lead] == ["市医保局"]
+    assert [a.text for a in drafted.co] == ["市财政局"]
+    assert [d.text for d in drafted.deadlines] == ["2025年3月底前"]
