@@ -367,6 +367,17 @@ def _node_units(node: Node) -> list[Unit]:
         intro = _after_heading(node.text)
         return demand_units(intro, path, section, node.index)
     text = node.text
+    first, _, rest = text.partition("\n")
+    if rest.strip() and _is_bare_heading(first) and not find_enumeration(text):
+        # "三、会议要求" over paragraphs of the meeting's demands: the heading groups them, each
+        # demand is a task, as written (minutes print them so). Without one, the item stays whole.
+        demands = [
+            Unit(None, list(path), section, sentence.strip(), node.index, "prose")
+            for _pos, sentence in _sentences(rest)
+            if _MEETING_DEMAND.match(strip_all_space(sentence)) or is_demand(sentence)
+        ]
+        if demands:
+            return demands
     if not _has_responsibility(text):
         enum = find_enumeration(text)
         if enum:
@@ -377,6 +388,16 @@ def _node_units(node: Node) -> list[Unit]:
                 units.append(Unit(label, [*path, label], section, body, node.index))
             return units
     return [Unit(node.label, path, section, text, parent_idx)]
+
+
+# "会议要求X……", "会议强调，X要……": what a meeting asked for (not "会议听取了……").
+_MEETING_DEMAND = re.compile(r"^(?:会议|会上)(?:要求|强调|明确|决定|议定|责成|(?:原则)?同意)")
+
+
+def _is_bare_heading(line: str) -> bool:
+    """A short heading line: no sentence, no responsibility, no time limit of its own."""
+    compact = strip_all_space(line)
+    return 0 < len(compact) <= 20 and not re.search(r"[。；;！!？?，,（(]", compact)
 
 
 def _after_heading(text: str) -> str:

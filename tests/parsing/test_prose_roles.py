@@ -97,3 +97,35 @@ def test_a_supervision_notices_label_before_the_department_is_not_part_of_its_na
     task = parse_document(text.encode(), "a.txt").tasks[0]
     assert [a.text for a in task.lead] == ["省医保局"]
     assert [a.text for a in task.co] == ["省财政厅"]
+
+
+MINUTES_WITH_HEADINGS = """某市医改领导小组会议纪要
+
+某市医改办        2025年4月2日
+
+4月1日，市长主持召开市医改领导小组会议，听取上半年工作汇报。现纪要如下：
+
+一、会议审议事项
+
+会议原则同意《某市2025年公立医院改革方案》，请市卫健委根据会议意见修改完善后印发。会议听取了市医保局的汇报。
+
+二、会议要求
+
+会议要求市医保局加快推进DIP付费改革，年底前实现全覆盖。会议强调，各县（市、区）要压实属地责任。
+
+三、工作安排
+
+一是市卫健委要牵头建立台账。二是市财政局要保障经费。
+"""
+
+
+def test_minutes_headings_over_paragraphs_of_demands_give_a_task_per_demand():
+    tasks = parse_document(MINUTES_WITH_HEADINGS.encode(), "a.txt").tasks
+    by_start = {t.text[:8]: t for t in tasks}
+    assert [t.text[:6] for t in tasks if t.path == ["一"]] == ["会议原则同意"]
+    assert [a.text for a in by_start["会议原则同意《某"].lead] == ["市卫健委"]
+    assert [t.text[:6] for t in tasks if t.path == ["二"]] == ["会议要求市医", "会议强调，各"]
+    assert [a.text for a in by_start["会议要求市医保局"].lead] == ["市医保局"]
+    # The narrative sentence is not a task; an enumeration (一是/二是) keeps its labels.
+    assert not any(t.text.startswith("会议听取") for t in tasks)
+    assert [t.number for t in tasks if t.path[:1] == ["三"]] == ["一是", "二是"]
