@@ -60,8 +60,8 @@ def extracted_text(paragraphs: list) -> str:
 
 def parse_paragraphs(paragraphs: list, doc: ParsedDocument) -> ParsedDocument:
     original = paragraphs
-    full = "\n".join(p for p in paragraphs if isinstance(p, str))
-    convert = needs_t2s(full)
+    # Tables count: a traditional workbook has no line of text at all.
+    convert = needs_t2s(_all_text(paragraphs))
     if convert:
         # Match on simplified characters (1:1 per character), then give the original back.
         paragraphs = [simplify(p) if isinstance(p, str) else _simplify_table(p) for p in paragraphs]
@@ -77,6 +77,11 @@ def parse_paragraphs(paragraphs: list, doc: ParsedDocument) -> ParsedDocument:
     ]
     for unit in units:
         doc.tasks.append(_task(unit, doc.base_year, rules))
+    if doc.issued_on:
+        # "自印发之日起": the day of issue, when the header prints it.
+        for deadline in (d for t in doc.tasks for d in t.deadlines):
+            if deadline.kind == "start" and deadline.date is None and "印发之日" in deadline.text:
+                deadline.date = doc.issued_on
     if doc.title is None:
         doc.warnings.append("未识别到文件标题。")
     if doc.base_year is None and any(
@@ -211,12 +216,20 @@ def _task_confidence(task: Task) -> tuple[float, str]:
     return confidence, reason
 
 
+def _all_text(paragraphs: list) -> str:
+    """Lines and table cells in reading order: names read from cells are given back too."""
+    parts = []
+    for paragraph in paragraphs:
+        if isinstance(paragraph, TableBlock):
+            parts.extend("\t".join(row) for row in paragraph.rows)
+        else:
+            parts.append(paragraph)
+    return "\n".join(parts)
+
+
 def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
     """Put the original (traditional) characters back into every output string."""
-    restorer = Restorer(
-        "\n".join(p for p in simplified if isinstance(p, str)),
-        "\n".join(p for p in original if isinstance(p, str)),
-    )
+    restorer = Restorer(_all_text(simplified), _all_text(original))
     back = restorer.back
 
     doc.title, doc.issuer, doc.doc_number = back(doc.title), back(doc.issuer), back(doc.doc_number)

@@ -128,3 +128,27 @@ def test_a_bare_page_folio_and_a_bracket_broken_mid_name_stay_out_of_the_task():
         "完善大病保险制度。（市医保局负责）",
     ]
     assert _leads(doc) == [["市医保局"], ["市医保局"]]
+
+
+def test_a_traditional_workbook_gives_its_cells_names_back_as_written():
+    from tests.parsing.builders import make_xlsx
+
+    data = make_xlsx(
+        [
+            ["序號", "重點任務", "牽頭單位", "配合單位", "完成時限"],
+            [1, "推進緊密型縣域醫共體建設", "市衛健委", "市醫保局\n市財政局", "2025年12月底前"],
+        ]
+    )
+    task = parse_document(data, "a.xlsx").tasks[0]
+    assert [a.text for a in task.lead] == ["市衛健委"]
+    assert [a.text for a in task.co] == ["市醫保局", "市財政局"]
+
+
+def test_a_start_on_the_day_of_issue_takes_the_printed_date():
+    text = (
+        "某市醫保局文件\n\n某醫保發〔2025〕2號\n\n關於調整門診統籌待遇的通知\n\n各縣區醫保局：\n\n"
+        "一、調整待遇\n（一）提高門診統籌支付比例，自印發之日起執行。（市醫保局負責）\n\n某市醫保局\n\n2025年3月18日\n"
+    )
+    task = parse_document(text.encode(), "a.txt").tasks[0]
+    start = next(d for d in task.deadlines if d.kind == "start")
+    assert start.date.isoformat() == "2025-03-18"
