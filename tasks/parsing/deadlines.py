@@ -18,6 +18,16 @@ _DONE = r"(?:\s*完成(?=$|[,.。;:!?，；：)）\s]))?"
 _CLAUSE_START = r"(?:(?<=^)|(?<=[,.。;:!?、\s(“\"])|(?<=力争|争取|确保|预计|计划|努力))"
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    # First: a phrase with 每/按 is recurring, whatever day it also names ("每年6月底前").
+    (
+        "recurring",
+        re.compile(
+            # 每季度 and 按季度, 每半月: a report or a payment due at every period (not 按年龄, 逐年提高).
+            r"(?:每(?:个)?(?:半月|月|季度|季|半年|年度|年|周|旬)|按(?:季度|月度|月|半年|年度|周)(?!龄|份))"
+            # "每年6月底前": a day of the year, every year.
+            r"(?:\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|底|末|初)?|\d{1,2}\s*日|底|末|初)\s*" + _BEFORE + r"?)?"
+        ),
+    ),
     # 2017年4月—2018年12月 / 2018—2020年
     (
         "range",
@@ -95,14 +105,6 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("yearbefore", re.compile(r"(?:(?:到|至)\s*)?(\d{4})\s*年\s*" + _BEFORE + _DONE)),
     ("period", re.compile(r"(?:(?:到|至)\s*)?[“\"]?十([一二三四五六七八九])五[”\"]?\s*(期间|末)")),
-    (
-        "recurring",
-        re.compile(
-            # 每季度 and 按季度, 每半月: a report or a payment due at every period (not 按年龄, 逐年提高).
-            r"(?:每(?:个)?(?:半月|月|季度|季|半年|年度|年|周|旬)|按(?:季度|月度|月|半年|年度|周)(?!龄|份))"
-            r"(?:\s*(?:\d{1,2}\s*日|底|末|初)\s*" + _BEFORE + r"?)?"
-        ),
-    ),
     (
         "relative",
         re.compile(

@@ -38,6 +38,10 @@ _REPORT_SECTION = re.compile(
 _NARRATIVE_BODY = re.compile(r"^(?:会议|与会人员|与会同志)(?:认为|听取|充分肯定|肯定|通报|审议|学习|回顾)")
 _DEMAND_WORD = re.compile(r"要(?![求点素件闻害])|须|应当|务必|负责|牵头|议定|同意|明确")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*$")
+# "附件：1．配套政策文件制定计划表" and the titles listed under it ("2．重点工作责任分工表"): the
+# list of what is attached, at the end of the body, not items of the outline.
+_ATTACHMENT_LIST = re.compile(r"^附件[:：]\s*\d{1,2}\s*[.．、]")
+_ATTACHMENT_TITLE = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{2,40}$")
 _TERMINATOR = re.compile(
     r"^(?:附\s*件\s*\d*\s*[:：]|抄送|抄报|分送|主送|印发|\(此件|（此件|\(信息公开|（信息公开|\(共印|（共印)"
 )
@@ -266,6 +270,7 @@ def _tree_units(paragraphs: list, body_start: int) -> tuple[list[Node], list[Uni
     last_plain: str | None = None
     last_n: dict[str, int] = {}
     order: list = []  # nodes and tables in reading order
+    listing = False  # inside the list of attachments ("附件：1．…")
     for para in paragraphs[body_start:]:
         if isinstance(para, TableBlock):
             tables.append((para, para.title or last_plain, attachment, stack[0] if stack else None))
@@ -274,7 +279,14 @@ def _tree_units(paragraphs: list, body_start: int) -> tuple[list[Node], list[Uni
                 current.closed = True
             continue
         stripped = para.strip()
-        m_att = _ATTACHMENT_START.match(strip_all_space(fold(stripped)))
+        compact = strip_all_space(fold(stripped))
+        if _ATTACHMENT_LIST.match(compact) or (listing and _ATTACHMENT_TITLE.match(compact)):
+            listing = True
+            if current:
+                current.closed = True
+            continue
+        listing = False
+        m_att = _ATTACHMENT_START.match(compact)
         if m_att:
             attachment = "附件" + m_att.group(1)
             stack = []

@@ -93,3 +93,8 @@ def test_a_report_due_every_period_is_recurring(phrase):
 @pytest.mark.parametrize("text", ["按年龄段分组开展筛查。", "医疗服务收入占比逐年提高。"])
 def test_words_like_a_period_are_not_deadlines(text):
     assert find_deadlines(text, 2025) == []
+
+
+def test_a_day_of_every_year_is_one_recurring_phrase():
+    found = find_deadlines("每年6月底前完成上年度绩效评价。", 2025)
+    assert [(f.deadline.text, f.deadline.kind) for f in found] == [("每年6月底前", "recurring")]

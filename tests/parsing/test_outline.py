@@ -142,3 +142,14 @@ def test_fold_keeps_length():
     text = "（１）２０２３年６月底前，ａｂ　【测试】醫"
     assert len(fold(text, t2s=True)) == len(text)
     assert fold(text) == "(1)2023年6月底前,ab [测试]醫"
+
+
+def test_the_list_of_attachments_at_the_end_of_the_body_is_not_a_task():
+    from tasks.parsing import parse_document
+
+    text = (
+        "关于印发某市医改重点工作的通知\n\n各单位：\n\n一、重点工作\n\n（一）推进医共体建设。（市卫健委负责）\n\n"
+        "（二）推进DRG付费。（市医保局负责）\n\n附件：1．配套政策文件制定计划表\n      2．重点工作责任分工表\n\n某市医改办\n2025年4月1日\n"
+    )
+    tasks = parse_document(text.encode(), "a.txt").tasks
+    assert [t.number for t in tasks] == ["（一）", "（二）"]
