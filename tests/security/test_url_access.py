@@ -65,6 +65,8 @@ ROUTES = sorted(set(walk()))
 def objects(zhengzhou_tasks, zhengzhou_document, liaison, office, insurance_bureau, zhengzhou):
     """An object of each kind a URL names, all in 郑州市 (outside the outsider's 长沙市)."""
     insurance_task = zhengzhou_tasks[0]
+    # The document's original file (documents/<pk>/original/ serves it).
+    zhengzhou_document.original_file.save("重点任务.txt", ContentFile("郑州市重点任务".encode()), save=True)
     update = ProgressUpdateFactory(task=insurance_task, author=liaison)
     extension = ExtensionRequestFactory(
         task=insurance_task, department=insurance_bureau, requested_by=liaison
