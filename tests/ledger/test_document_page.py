@@ -130,3 +130,12 @@ def test_a_document_without_a_file_has_nothing_to_download(client, zhengzhou):
     client.force_login(UserFactory(office=True, region=zhengzhou))
     assert PolicyDocument.objects.get(pk=document.pk).original_file.name in ("", None)
     assert client.get(f"/documents/{document.pk}/original/").status_code == 404
+
+
+def test_a_tasks_measures_show_under_it(client, zhengzhou):
+    document = PolicyDocumentFactory(region=zhengzhou)
+    TaskFactory(
+        document=document, position=1, text="推进城市医疗集团建设。", measures="组建2个紧密型城市医疗集团。"
+    )
+    html = page(client, UserFactory(office=True, region=zhengzhou), document)
+    assert '<p class="measures"><strong>具体措施</strong>：组建2个紧密型城市医疗集团。</p>' in html
