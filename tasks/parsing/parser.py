@@ -60,8 +60,8 @@ def extracted_text(paragraphs: list) -> str:
 
 def parse_paragraphs(paragraphs: list, doc: ParsedDocument) -> ParsedDocument:
     original = paragraphs
-    # Tables count: a traditional workbook has no line of text at all.
-    convert = needs_t2s(_all_text(paragraphs))
+    # Tables count (extracted_text has their cells): a traditional workbook has no line of text at all.
+    convert = needs_t2s(extracted_text(paragraphs))
     if convert:
         # Match on simplified characters (1:1 per character), then give the original back.
         paragraphs = [simplify(p) if isinstance(p, str) else _simplify_table(p) for p in paragraphs]
@@ -216,20 +216,10 @@ def _task_confidence(task: Task) -> tuple[float, str]:
     return confidence, reason
 
 
-def _all_text(paragraphs: list) -> str:
-    """Lines and table cells in reading order: names read from cells are given back too."""
-    parts = []
-    for paragraph in paragraphs:
-        if isinstance(paragraph, TableBlock):
-            parts.extend("\t".join(row) for row in paragraph.rows)
-        else:
-            parts.append(paragraph)
-    return "\n".join(parts)
-
-
 def _restore(doc: ParsedDocument, simplified: list, original: list) -> None:
     """Put the original (traditional) characters back into every output string."""
-    restorer = Restorer(_all_text(simplified), _all_text(original))
+    # Cells too, so that names read from a table are given back as written.
+    restorer = Restorer(extracted_text(simplified), extracted_text(original))
     back = restorer.back
 
     doc.title, doc.issuer, doc.doc_number = back(doc.title), back(doc.issuer), back(doc.doc_number)
